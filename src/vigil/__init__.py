@@ -1,0 +1,3 @@
+"""Vigil: safeguarding intelligence across agencies."""
+
+__version__ = "0.1.0"

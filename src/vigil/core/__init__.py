@@ -1,0 +1,1 @@
+"""Vigil's plain-Python core. Nothing under this package imports Django."""

@@ -1,0 +1,1 @@
+"""Taking in agency exports: bundles and CSV files, in batches, safely."""

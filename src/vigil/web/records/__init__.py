@@ -1,0 +1,1 @@
+"""Records as agencies sent them: staff, records and their versions, mentions, actions, access."""

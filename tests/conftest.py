@@ -1,0 +1,57 @@
+"""Shared fixtures: small bundles written to disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+BundleWriter = Callable[..., Path]
+
+
+def make_record(record_id: str, **changes: Any) -> dict[str, Any]:
+    """A valid record with two people and a car, changed as asked."""
+    base: dict[str, Any] = {
+        "id": record_id,
+        "agency": "police",
+        "kind": "intelligence",
+        "occurred_on": "2001-06-14",
+        "recorded_at": "2001-06-15T10:22:00Z",
+        "author": "pol-0042",
+        "offence": "22B",
+        "title": "Girl seen getting into car",
+        "text": "Narrative as written.",
+        "mentions": [
+            {"ref": "p1", "type": "person", "role": "victim", "name": "Kayla Test", "age": 14},
+            {"ref": "p2", "type": "person", "role": "suspect", "name": "Mo", "age": 27},
+            {"ref": "v1", "type": "vehicle", "vrm": "YB02 KL?"},
+        ],
+        "links": [{"from": "p2", "to": "v1", "type": "drove"}],
+    }
+    base.update(changes)
+    return base
+
+
+def write_jsonl(path: Path, rows: Iterable[object]) -> None:
+    with path.open("wb") as handle:
+        for row in rows:
+            handle.write(row if isinstance(row, bytes) else orjson.dumps(row))
+            handle.write(b"\n")
+
+
+@pytest.fixture
+def write_bundle(tmp_path: Path) -> BundleWriter:
+    """Writes a bundle folder; each keyword names a file and gives its lines."""
+    counter = iter(range(1_000_000))
+
+    def write(**files: Iterable[object]) -> Path:
+        folder = tmp_path / f"bundle-{next(counter)}"
+        folder.mkdir()
+        for kind, rows in files.items():
+            write_jsonl(folder / f"{kind}.jsonl", rows)
+        return folder
+
+    return write
