@@ -13,7 +13,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-
 from tests.conftest import make_record, write_jsonl
 
 RECORDS = 60_000

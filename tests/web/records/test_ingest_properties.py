@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,8 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tests.conftest import write_jsonl
+
 from vigil.core.ingest import source
 from vigil.web.records import models
 from vigil.web.records.services import bundle_ingest
@@ -62,8 +63,8 @@ def good_records(draw: st.DrawFn, record_id: str) -> dict[str, Any]:
         "kind": draw(st.sampled_from(["intelligence", "crime", "missing_episode", "meeting"])),
         "recorded_at": draw(
             st.datetimes(
-                min_value=__import__("datetime").datetime(1990, 1, 1),
-                max_value=__import__("datetime").datetime(2030, 1, 1),
+                min_value=datetime(1990, 1, 1),
+                max_value=datetime(2030, 1, 1),
             )
         ).isoformat()
         + draw(st.sampled_from(["Z", "+01:00", "-05:30"])),
