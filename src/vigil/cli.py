@@ -155,12 +155,12 @@ def _print_report(report: IngestReport, seconds: float, as_json: bool) -> None:
         )
         return
     table = Table(title=f"Ingest run {report.run_id}: {report.status}", title_justify="left")
-    for column in ("file", "read", "new", "new versions", "unchanged", "rejected"):
+    for column in ("file", "read", "new", "new versions", "unchanged", "rejected", "lines/s"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for kind, c in report.counts.items():
-        table.add_row(
-            kind, *(f"{n:,}" for n in (c.read, c.new, c.new_versions, c.unchanged, c.rejected))
-        )
+        counts = (c.read, c.new, c.new_versions, c.unchanged, c.rejected)
+        rate = f"{c.read / c.seconds:,.0f}" if c.seconds else ""
+        table.add_row(kind, *(f"{n:,}" for n in counts), rate)
     out.print(table)
     lines = sum(c.read for c in report.counts.values())
     out.print(f"{lines:,} lines in {seconds:.1f} s ({lines / max(seconds, 1e-9):,.0f} lines/s)")

@@ -77,6 +77,7 @@ _ACTION_FIELDS = frozenset(
         "rationale",
     }
 )
+_RECORD_TEXT_FIELDS = frozenset({"author", "title", "text", "sensitivity"})
 _STAFF_FIELDS = frozenset({"id", "name", "agency", "role", "team"})
 _ACCESS_FIELDS = frozenset({"staff", "record_id", "at", "purpose"})
 _MAX_AGE = 130
@@ -128,22 +129,20 @@ def parse_record(obj: object) -> Record:
                 raise ContractError(
                     f"links[{index}] points at ref {end!r}, which no mention defines"
                 )
+    optional = _optional_texts(data, _RECORD_TEXT_FIELDS)
     return Record(
         id=record_id,
         agency=_required_text(data, "agency"),
         kind=kind,
         recorded_at=_required_datetime(data, "recorded_at"),
         occurred_on=_partial_date(data, "occurred_on"),
-        author=_text(data, "author"),
         offence=_offence(data),
-        title=_text(data, "title"),
-        text=_text(data, "text"),
-        sensitivity=_text(data, "sensitivity"),
         shared_with=_texts(data, "shared_with"),
         attendees=_texts(data, "attendees"),
         mentions=mentions,
         links=links,
         extra=_extra(data, _RECORD_FIELDS),
+        **optional,
     )
 
 
@@ -192,15 +191,8 @@ def parse_access(obj: object) -> Access:
 
 def _parse_mention(data: Mapping[str, Any]) -> Mention:
     # One pass over the keys present: a mention sets few of its many fields.
-    texts: dict[str, str | None] = {}
-    extra: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in _MENTION_TEXT_SET:
-            if value is not None and not isinstance(value, str):
-                raise ContractError(f"field {key!r} must be a string, not {_kind(value)}")
-            texts[key] = value
-        elif key not in _MENTION_FIELDS:
-            extra[key] = value
+    texts = _optional_texts(data, _MENTION_TEXT_SET)
+    extra = _extra(data, _MENTION_FIELDS)
     mention_type = _required_text(data, "type")
     if mention_type not in MENTION_TYPES:
         raise ContractError(f"unknown mention type {mention_type!r}")
@@ -273,6 +265,17 @@ def _text(data: Mapping[str, Any], name: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     raise ContractError(f"field {name!r} must be a string, not {_kind(value)}")
+
+
+def _optional_texts(data: Mapping[str, Any], names: frozenset[str]) -> dict[str, str]:
+    """The optional text fields present in `data` (null counts as absent)."""
+    found: dict[str, str] = {}
+    for key, value in data.items():
+        if key in names and value is not None:
+            if not isinstance(value, str):
+                raise ContractError(f"field {key!r} must be a string, not {_kind(value)}")
+            found[key] = value
+    return found
 
 
 def _list(data: Mapping[str, Any], name: str) -> list[Any]:

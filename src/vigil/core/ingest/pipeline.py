@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import astuple, dataclass, field
@@ -180,7 +181,9 @@ def _ingest(
         with store.all_or_nothing() if strict else nullcontext():
             for file in ordered:
                 counts = report.counts.setdefault(file.kind, Counts())
+                started = time.perf_counter()
                 _load_file(file, store, run_id, counts, rejections, progress, batch_size)
+                counts.seconds += time.perf_counter() - started
             if strict and rejections.total:
                 raise _RefusedError
     except _RefusedError:

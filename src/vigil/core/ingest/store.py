@@ -36,6 +36,7 @@ class Counts:
     new_versions: int = 0
     unchanged: int = 0
     rejected: int = 0
+    seconds: float = 0.0
 
     def add(self, other: Counts) -> None:
         """Adds the stored outcome of a batch (new, new versions, unchanged)."""
@@ -43,7 +44,7 @@ class Counts:
         self.new_versions += other.new_versions
         self.unchanged += other.unchanged
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, float]:
         """The counts by name."""
         return {
             "read": self.read,
@@ -51,6 +52,7 @@ class Counts:
             "new_versions": self.new_versions,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "seconds": round(self.seconds, 3),
         }
 
 
@@ -59,7 +61,7 @@ class RunOutcome:
     """How a run ended, as the store records it."""
 
     status: str
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    counts: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 class IngestStore(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -36,12 +37,19 @@ class PartialDate:
     def parse(cls, text: str) -> PartialDate:
         """Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
 
+        The same few thousand dates recur across a million records, so results
+        are cached; a PartialDate is immutable, so sharing one is safe.
+
         A full date-time is accepted too (its calendar date is kept), because
         some exports write every date with a time.
 
         Raises:
             DateError: when the text is not such a date or names an impossible day.
         """
+        return _parse_partial(text)
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> PartialDate:
         match = _PARTIAL.fullmatch(text)
         if match is None:
             if "T" in text:
@@ -84,15 +92,25 @@ class PartialDate:
 
     def isoformat(self) -> str:
         """The date as written in a bundle, to its own precision."""
-        text = f"{self.year:04d}"
-        if self.month is not None:
-            text += f"-{self.month:02d}"
-            if self.day is not None:
-                text += f"-{self.day:02d}"
-        return text
+        return _format_partial(self.year, self.month, self.day)
 
     def __str__(self) -> str:
         return self.isoformat()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_partial(text: str) -> PartialDate:
+    return PartialDate._parse_uncached(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _format_partial(year: int, month: int | None, day: int | None) -> str:
+    text = f"{year:04d}"
+    if month is not None:
+        text += f"-{month:02d}"
+        if day is not None:
+            text += f"-{day:02d}"
+    return text
 
 
 def parse_datetime(text: str) -> datetime:
