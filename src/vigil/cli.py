@@ -43,8 +43,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 def _django() -> None:
@@ -301,10 +301,14 @@ def demo_command(
 
     _django()
     target = Path(settings.VIGIL_HOME) / "demo"
-    started = time.monotonic()
-    _generate(target, seed, scale, quiet=False)
+    town = _generate(target, seed, scale, quiet=False)
+    out.print(
+        f"Demo town (seed {seed}, scale {scale:g}): {town.records:,} records from 2000 to 2016, "
+        f"{town.networks} planted exploitation networks, {town.decoys} decoys."
+    )
     from vigil.web.records import selectors, services
 
+    started = time.monotonic()
     with _byte_progress("Ingesting demo bundle", False) as (set_total, advance):
         report = services.bundle_ingest(path=target / "bundle", progress=advance, on_open=set_total)
     _print_report(report, time.monotonic() - started, as_json=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
@@ -59,7 +60,7 @@ class JsonLinesFile:
     name: str
     kind: str
     size: int
-    opener: Callable[[], IO[bytes]]
+    opener: Callable[[], AbstractContextManager[IO[bytes]]]
 
     def lines(self, progress: Callable[[int], None] | None = None) -> Iterator[SourceLine]:
         """Yields each non-blank line, decoded, or with the reason it cannot be."""
@@ -168,7 +169,7 @@ def _folder_bundle(path: Path) -> Bundle:
     return bundle
 
 
-def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
+def _file_opener(path: Path) -> Callable[[], AbstractContextManager[IO[bytes]]]:
     return lambda: path.open("rb")
 
 
@@ -206,9 +207,10 @@ def _bundle_prefix(names: list[str]) -> str:
     return folders.pop() if len(folders) == 1 else ""
 
 
-def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
-    def open_member() -> IO[bytes]:
-        archive = zipfile.ZipFile(path)
-        return archive.open(member)
+def _zip_opener(path: Path, member: str) -> Callable[[], AbstractContextManager[IO[bytes]]]:
+    @contextmanager
+    def open_member() -> Iterator[IO[bytes]]:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
+            yield handle
 
     return open_member
