@@ -54,7 +54,8 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     engine = "PostgreSQL" if args.database_url else "SQLite"
     print(
-        f"Ingest benchmark: seed {args.seed}, scale {args.scale:g}, {engine}, {os.cpu_count()} cores"
+        f"Ingest benchmark: seed {args.seed}, scale {args.scale:g}, {engine}, "
+        f"{os.cpu_count()} cores"
     )
     print(f"bundle: {size / 1e6:,.0f} MB")
     for label, (report, wall) in (("first load", first), ("same bundle again", again)):
