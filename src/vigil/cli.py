@@ -32,6 +32,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from vigil.commands.audit import register as register_audit
+from vigil.commands.linkage import register as register_linkage
+from vigil.commands.serve import register as register_serve
+from vigil.commands.users import register as register_users
 from vigil.core.ingest.pipeline import IngestReport
 from vigil.core.ingest.source import SourceError
 
@@ -316,6 +320,12 @@ def demo_command(
     out.print(f"Demo town written to {target}; database under {settings.VIGIL_HOME}.")
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
+
+
+register_audit(app)
+register_serve(app)
+register_users(app)
+register_linkage(app)
 
 
 def main() -> None:

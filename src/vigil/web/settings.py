@@ -37,9 +37,17 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "vigil.web.records",
+    "vigil.web.entities",
+    "vigil.web.audit",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "vigil.web.accounts",
 ]
-
-MIDDLEWARE: list[str] = []
 
 _database_url = os.environ.get("DATABASE_URL")
 if _database_url:
@@ -67,3 +75,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Europe/London"
 LANGUAGE_CODE = "en-gb"
+
+# The web application: pages, sign-in with a second factor, security headers.
+from vigil.web.settings_web import *  # noqa: E402, F403  (pages, sign-in, security)

@@ -42,6 +42,13 @@ def test_invalid_utf8_and_broken_json_are_named(tmp_path: Path) -> None:
     assert second.error is not None and "not valid JSON" in second.error
 
 
+def test_a_nul_character_is_refused_but_an_escaped_backslash_u_is_not(tmp_path: Path) -> None:
+    write(tmp_path, "records.jsonl", b'{"a": "x\\u0000y"}\n{"a": "C:\\\\u0000"}\n')
+    first, second = lines(tmp_path)
+    assert first.error is not None and "NUL" in first.error
+    assert second.data == {"a": "C:\\u0000"}
+
+
 def test_an_overlong_line_is_refused_without_losing_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,6 +4,7 @@ partial rows, and reports every bad line by its number."""
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,9 @@ from vigil.web.records.services import bundle_ingest
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MAX_LINE = 3000
+# Thousands of bad lines on SQLite; fewer on PostgreSQL, where each example costs
+# round trips and the point there is that the two stores agree.
+EXAMPLES = 80 if os.environ.get("DATABASE_URL") else 250
 _examples = itertools.count()
 
 
@@ -33,7 +37,9 @@ class Line:
     links: int = 0
 
 
-names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+# NUL is refused (PostgreSQL cannot store it), so good records never hold it.
+text_chars = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00")
+names = st.text(text_chars, max_size=40)
 
 
 @st.composite
@@ -72,7 +78,7 @@ def good_records(draw: st.DrawFn, record_id: str) -> dict[str, Any]:
             st.one_of(st.none(), st.sampled_from(["2001", "2001-06", "2001-06-14"]))
         ),
         "title": draw(names),
-        "text": draw(st.text(max_size=200)),
+        "text": draw(st.text(text_chars, max_size=200)),
         "shared_with": draw(st.lists(st.sampled_from(["police", "health"]), max_size=2)),
         "mentions": mentions,
         "links": links,
@@ -155,6 +161,11 @@ def _not_an_object(r: dict[str, Any], d: st.DrawFn) -> bytes:
     return d(st.sampled_from([b"[1, 2]", b'"record"', b"null", b"42", b"true"]))
 
 
+def _nul(r: dict[str, Any], d: st.DrawFn) -> bytes:
+    field = d(st.sampled_from(["title", "text", "agency"]))
+    return orjson.dumps({**r, field: "before\x00after"})
+
+
 def _bad_mention(r: dict[str, Any], d: st.DrawFn) -> bytes:
     mention = d(
         st.sampled_from(
@@ -183,6 +194,7 @@ CORRUPTIONS = [
     _huge,
     _not_an_object,
     _bad_mention,
+    _nul,
 ]
 
 
@@ -212,7 +224,7 @@ def write_lines(folder: Path, lines: list[Line]) -> None:
 
 
 @settings(
-    max_examples=250,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -244,7 +256,7 @@ def test_ingest_reports_every_bad_line_and_stores_every_good_one_whole(
 
 
 @settings(
-    max_examples=40,
+    max_examples=EXAMPLES // 6,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -104,9 +104,28 @@ def decode_json_line(file: str, number: int, raw: bytes) -> SourceLine:
             excerpt=_excerpt(raw),
         )
     try:
-        return SourceLine(file, number, data=orjson.loads(raw))
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         return SourceLine(file, number, error=f"not valid JSON: {error}", excerpt=_excerpt(raw))
+    # PostgreSQL text cannot hold NUL, so neither store takes it: same input, same outcome.
+    if b"\\u0000" in raw and _holds_nul(data):
+        return SourceLine(
+            file,
+            number,
+            error="a value holds the NUL character (\\u0000), which cannot be stored",
+            excerpt=_excerpt(raw),
+        )
+    return SourceLine(file, number, data=data)
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _skip_rest_of_line(handle: IO[bytes]) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from vigil.web.records import models
 
@@ -54,3 +55,86 @@ def rejected_lines(*, run_id: int) -> Iterator[dict[str, Any]]:
         .iterator(chunk_size=2000)
     ):
         yield dict(row)
+
+
+def ingest_runs_query(*, status: str | None = None, newest_first: bool = True) -> QuerySet[Any]:
+    """Ingest runs for a paginated list, with their counts of rejected lines.
+
+    Args:
+        status: Only runs that ended so ("completed", "refused", ...), when given.
+        newest_first: Order by run number, newest first unless False.
+    """
+    runs = models.IngestRun.objects.annotate(rejected=Count("rejections"))
+    if status:
+        runs = runs.filter(status=status)
+    return runs.order_by("-id" if newest_first else "id").values(
+        "id", "source", "status", "strict", "started_at", "finished_at", "rejected"
+    )
+
+
+def ingest_run(*, run_id: int) -> models.IngestRun | None:
+    """One ingest run, or None."""
+    return models.IngestRun.objects.filter(pk=run_id).first()
+
+
+def rejected_lines_query(*, run_id: int, file: str | None = None) -> QuerySet[Any]:
+    """A run's rejected lines for a paginated list, in the order they were read."""
+    lines = models.RejectedLine.objects.filter(ingest_run_id=run_id)
+    if file:
+        lines = lines.filter(file=file)
+    return lines.order_by("id").values("file", "line", "reason", "excerpt")
+
+
+def rejected_files(*, run_id: int) -> list[str]:
+    """The files a run rejected lines from."""
+    return list(
+        models.RejectedLine.objects.filter(ingest_run_id=run_id)
+        .order_by("file")
+        .values_list("file", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDetail:
+    """A record as it stands, what it names, and every version received."""
+
+    record: models.Record
+    current: models.RecordVersion
+    mentions: list[models.Mention]
+    links: list[models.Link]
+    versions: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+
+
+def record_detail(*, record_id: int) -> RecordDetail | None:
+    """The record's current version with its mentions and links, and its history."""
+    record = models.Record.objects.select_related("current_version").filter(pk=record_id).first()
+    if record is None or record.current_version is None:
+        return None
+    current = record.current_version
+    actions = (
+        models.ActionVersion.objects.filter(
+            pk__in=models.Action.objects.values("current_version"),
+            subjects__record_source_id=record.source_id,
+        )
+        .distinct()
+        .order_by("taken_at")
+        .values("kind", "agency", "taken_at", "by", "approved_by", "rationale")
+    )
+    versions = record.versions.order_by("-version").values(
+        "version", "recorded_at", "ingest_run_id", "content_hash", "title"
+    )
+    return RecordDetail(
+        record=record,
+        current=current,
+        mentions=list(current.mentions.order_by("ref")),
+        links=list(current.links.order_by("id")),
+        versions=[dict(v) for v in versions],
+        actions=[dict(a) for a in actions],
+    )
+
+
+def agency_codes() -> list[str]:
+    """Every agency's code, for filters."""
+    return list(models.Agency.objects.order_by("code").values_list("code", flat=True))

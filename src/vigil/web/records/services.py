@@ -16,6 +16,7 @@ from vigil.core.contract import Access, Action, Mention, Record, Rejection, Staf
 from vigil.core.ingest.pipeline import IngestReport, ingest
 from vigil.core.ingest.source import SourceFile, open_bundle
 from vigil.core.ingest.store import Counts, Prepared, RunOutcome
+from vigil.web.audit.services import audit_ingest
 from vigil.web.records import models
 from vigil.web.records.dialect import allocate_ids, in_clause_limit
 
@@ -38,7 +39,7 @@ def bundle_ingest(
     bundle = open_bundle(path)
     if on_open:
         on_open(bundle.size)
-    return ingest(
+    report = ingest(
         bundle.files,
         DatabaseIngestStore(),
         source=str(path),
@@ -46,6 +47,8 @@ def bundle_ingest(
         ignored=bundle.ignored,
         progress=progress,
     )
+    audit_ingest(report=report)
+    return report
 
 
 def export_ingest(
@@ -56,7 +59,9 @@ def export_ingest(
     progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Loads one mapped export (a CSV file read through its mapping)."""
-    return ingest([file], DatabaseIngestStore(), source=source, strict=strict, progress=progress)
+    report = ingest([file], DatabaseIngestStore(), source=source, strict=strict, progress=progress)
+    audit_ingest(report=report)
+    return report
 
 
 def _json(value: object) -> str:

@@ -1,0 +1,1 @@
+"""Sub-commands of `vigil`, each module exposing `register(app)`."""

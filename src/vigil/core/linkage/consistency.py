@@ -1,0 +1,146 @@
+"""Person clusters that never hold mentions which contradict each other.
+
+Joining every pair above a threshold (connected components) lets one weak
+mention bridge two people: "N. Latif" scores well against both Nasir and
+Nauman Latif, and the brothers become one. Here pairs are taken strongest
+first, and two clusters join only when nothing in one contradicts anything
+in the other. What counts as a contradiction is what the same person's
+mentions never show in any agency's records:
+
+- two genders;
+- two values of one official identifier scheme (two NHS numbers);
+- two full dates of birth that no slip of the keyboard explains (a year
+  one or two out, or day and month swapped are slips; anything else is not);
+- birth evidence years apart (an age guess is out by two years at most);
+- two mentions in one record (a record names each person once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+# Birth evidence further apart than this (in days) is two people: ages are
+# guessed two years out at most, and a stated age spans one year.
+MAX_BIRTH_GAP_DAYS = 5 * 365
+# A year keyed one or two out, on the same day and month, is a slip.
+MAX_DOB_YEAR_SLIP = 2
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What a cluster's mentions say, to check a join against."""
+
+    members: list[int]
+    records: set[str] = field(default_factory=set)
+    genders: set[str] = field(default_factory=set)
+    identifiers: dict[str, set[str]] = field(default_factory=dict)
+    dobs: set[str] = field(default_factory=set)
+    # Latest earliest birth day and earliest latest birth day of any member.
+    birth_lo: int | None = None
+    birth_hi: int | None = None
+
+    def absorb(self, other: _Facts) -> None:
+        self.members += other.members
+        self.records |= other.records
+        self.genders |= other.genders
+        for scheme, values in other.identifiers.items():
+            self.identifiers.setdefault(scheme, set()).update(values)
+        self.dobs |= other.dobs
+        if other.birth_lo is not None and other.birth_hi is not None:
+            self.birth_lo = (
+                other.birth_lo if self.birth_lo is None else max(self.birth_lo, other.birth_lo)
+            )
+            self.birth_hi = (
+                other.birth_hi if self.birth_hi is None else min(self.birth_hi, other.birth_hi)
+            )
+
+
+def dobs_agree(left: str, right: str) -> bool:
+    """Whether two full dates of birth (YYYY-MM-DD) may be one person's.
+
+    Args:
+        left: A date of birth.
+        right: Another.
+    """
+    if left == right:
+        return True
+    years = abs(int(left[:4]) - int(right[:4]))
+    same_day = left[5:] == right[5:]
+    swapped = left[5:7] == right[8:10] and left[8:10] == right[5:7]
+    return years <= MAX_DOB_YEAR_SLIP and (same_day or swapped)
+
+
+def _contradict(a: _Facts, b: _Facts) -> bool:
+    if a.records & b.records:
+        return True
+    if len(a.genders | b.genders) > 1:
+        return True
+    for scheme, values in a.identifiers.items():
+        theirs = b.identifiers.get(scheme)
+        if theirs and not values & theirs:
+            return True
+    if a.birth_lo is not None and b.birth_lo is not None:
+        assert a.birth_hi is not None and b.birth_hi is not None
+        if max(a.birth_lo - b.birth_hi, b.birth_lo - a.birth_hi) > MAX_BIRTH_GAP_DAYS:
+            return True
+    return any(not dobs_agree(x, y) for x in a.dobs for y in b.dobs)
+
+
+def _facts(row: dict[str, object]) -> _Facts:
+    facts = _Facts(members=[int(row["unique_id"])])  # type: ignore[call-overload]
+    facts.records.add(str(row["record_id"]))
+    if row["gender"]:
+        facts.genders.add(str(row["gender"]))
+    for value in row["identifiers"] or ():  # type: ignore[attr-defined]
+        scheme, _, number = str(value).partition(":")
+        facts.identifiers.setdefault(scheme, set()).add(number)
+    if row["dob"]:
+        facts.dobs.add(str(row["dob"]))
+    if row["birth_lo"] is not None:
+        facts.birth_lo = int(row["birth_lo"])  # type: ignore[call-overload]
+        facts.birth_hi = int(row["birth_hi"])  # type: ignore[call-overload]
+    return facts
+
+
+def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
+    """Clusters of mentions, joined pair by pair, strongest first, never across a contradiction.
+
+    Args:
+        features: Person features (`unique_id`, `record_id`, `gender`,
+            `identifiers`, `dob`, `birth_lo`, `birth_hi`).
+        pairs: Linked pairs (`unique_id_l`, `unique_id_r`, `match_probability`).
+
+    Returns:
+        Every mention's unique id in exactly one cluster.
+    """
+    columns = ["unique_id", "record_id", "gender", "identifiers", "dob", "birth_lo", "birth_hi"]
+    cluster_of: dict[int, _Facts] = {}
+    for row in features.select(columns).to_pylist():
+        facts = _facts(row)
+        cluster_of[facts.members[0]] = facts
+    ordered = pairs.sort_by(
+        [("match_probability", "descending"), ("unique_id_l", "ascending"), ("unique_id_r", "ascending")]
+    )
+    for left, right in zip(
+        ordered.column("unique_id_l").to_pylist(),
+        ordered.column("unique_id_r").to_pylist(),
+        strict=True,
+    ):
+        a, b = cluster_of[left], cluster_of[right]
+        if a is b or _contradict(a, b):
+            continue
+        if len(a.members) < len(b.members):
+            a, b = b, a
+        a.absorb(b)
+        for member in b.members:
+            cluster_of[member] = a
+    seen: set[int] = set()
+    found: list[list[int]] = []
+    for facts in cluster_of.values():
+        if id(facts) not in seen:
+            seen.add(id(facts))
+            found.append(sorted(facts.members))
+    return found
+

@@ -1,0 +1,305 @@
+"""Person linkage: a Fellegi-Sunter model in Splink 5, run on DuckDB in-process.
+
+The comparisons follow the property types' own levels (exact, one name
+spelt two ways, nickname, sound-alike, similar, initial), computed on keys
+that `features` prepared, so the SQL only compares values and runs the same
+on any engine Splink supports. The model trains itself on the data at hand:
+u probabilities from random pairs, m probabilities by expectation
+maximisation over two blocking passes, and term-frequency adjustments on
+exact names so that "Mohammed Khan" agreeing counts for less than a rare name.
+
+Collective evidence enters as array columns (resolved vehicles, phones and
+addresses a mention is linked to; the people it is mentioned with): two
+mentions sharing one of these are more likely one person.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import splink.comparison_level_library as cll
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.blocking_rule_library import CustomRule
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.comparison_library import CustomComparison
+
+from vigil.core.linkage.clusters import Clusters
+
+# Below this many person mentions the model has too few pairs to learn from,
+# so a strict rule (same name key, birth evidence agreeing) links instead.
+MIN_MENTIONS_FOR_MODEL = 300
+
+logger = logging.getLogger(__name__)
+
+COLLECTIVE_COLUMNS = ("vehicles", "phones", "addresses", "associates")
+# Compared when the data fills them often enough to train on.
+OPTIONAL_COLUMNS = (
+    "gender",
+    "postcode_unit",
+    "address_key",
+    "phone",
+    "email",
+    "identifiers",
+    *COLLECTIVE_COLUMNS,
+)
+# How often one person's two mentions carry different phones or addresses.
+CHANGED_M = 0.2
+# The share of mentions (and the least number) that must fill an optional column.
+MIN_FILLED_SHARE = 0.005
+MIN_FILLED = 10
+
+
+@dataclass(frozen=True, slots=True)
+class PersonModelOptions:
+    """How the person model is trained and applied.
+
+    Attributes:
+        threshold: Match probability at or above which two mentions are one person.
+        seed: Seed for the random pairs u probabilities are estimated from.
+        max_pairs_for_u: Random pairs used to estimate u probabilities.
+        collective: Whether the collective-evidence columns are compared.
+    """
+
+    threshold: float = 0.9
+    seed: int = 1
+    max_pairs_for_u: float = 2e6
+    collective: bool = True
+
+
+def _name_part(part: str) -> CustomComparison:
+    """Levels for a forename or a surname, strongest first, after the name property type."""
+    other = "surname" if part == "forename" else "forename"
+    exact = cll.ExactMatchLevel(part).configure(tf_adjustment_column=part)
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
+        cll.NullLevel(part),
+        exact,
+        cll.ExactMatchLevel(f"{part}_key").configure(label_for_charts="one name spelt two ways"),
+        cll.ExactMatchLevel(f"{part}_spelling").configure(label_for_charts="spelling key"),
+    ]
+    if part == "forename":
+        levels.append(
+            cll.ArrayIntersectLevel("forename_keys").configure(label_for_charts="nickname")
+        )
+    levels += [
+        cll.Or(
+            cll.ExactMatchLevel(f"{part}_metaphone"), cll.ExactMatchLevel(f"{part}_nysiis")
+        ).configure(label_for_charts="sounds alike"),
+        cll.JaroWinklerLevel(part, 0.94),
+        cll.JaroWinklerLevel(part, 0.88),
+        cll.CustomLevel(
+            f'"{part}_key_l" = "{other}_key_r" OR "{part}_key_r" = "{other}_key_l"',
+            label_for_charts="forename and surname swapped",
+        ),
+        cll.CustomLevel(
+            f'(length("{part}_l") = 1 OR length("{part}_r") = 1) '
+            f'AND substr("{part}_l", 1, 1) = substr("{part}_r", 1, 1)',
+            label_for_charts="initial",
+        ),
+        cll.ElseLevel(),
+    ]
+    return CustomComparison(levels, output_column_name=part)
+
+
+def _birth() -> CustomComparison:
+    """Birth evidence: a date of birth, or a range from an age at the event."""
+    overlap = '"birth_lo_l" <= "birth_hi_r" + {d} AND "birth_lo_r" <= "birth_hi_l" + {d}'
+    return CustomComparison(
+        [
+            cll.NullLevel("birth_lo"),
+            cll.ExactMatchLevel("dob").configure(label_for_charts="same date of birth"),
+            cll.CustomLevel(overlap.format(d=0), label_for_charts="birth ranges overlap"),
+            cll.CustomLevel(overlap.format(d=400), label_for_charts="within about a year"),
+            cll.CustomLevel(overlap.format(d=1200), label_for_charts="within about three years"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="birth",
+    )
+
+
+def _levels(
+    column: str, *levels: ComparisonLevelCreator, differ_m: float | None = None
+) -> CustomComparison:
+    differ: ComparisonLevelCreator = cll.ElseLevel()
+    if differ_m is not None:
+        differ = differ.configure(m_probability=differ_m, fix_m_probability=True)
+    return CustomComparison([cll.NullLevel(column), *levels, differ], output_column_name=column)
+
+
+def comparisons(
+    *, optional: Sequence[str] = OPTIONAL_COLUMNS
+) -> list[ComparisonCreator | dict[str, Any]]:
+    """The person model's comparisons.
+
+    Args:
+        optional: The optional columns to compare (of `OPTIONAL_COLUMNS`); one
+            the data hardly fills cannot be trained and is left out.
+    """
+    found: list[ComparisonCreator | dict[str, Any]] = [
+        _name_part("forename"),
+        _name_part("surname"),
+        _birth(),
+    ]
+    candidates: list[ComparisonCreator] = [
+        _levels("gender", cll.ExactMatchLevel("gender")),
+        _levels(
+            "postcode_unit",
+            cll.ExactMatchLevel("postcode_unit"),
+            cll.ExactMatchLevel("postcode_sector"),
+            cll.ExactMatchLevel("postcode_district"),
+            differ_m=CHANGED_M,
+        ),
+        _levels("address_key", cll.ExactMatchLevel("address_key"), differ_m=CHANGED_M),
+        # People move and change phones: EM on a few years of records may never
+        # see one person at two addresses, and would make a difference a veto.
+        _levels(
+            "phone",
+            cll.ExactMatchLevel("phone"),
+            cll.ExactMatchLevel("phone_tail"),
+            differ_m=CHANGED_M,
+        ),
+        _levels("email", cll.ExactMatchLevel("email")),
+        _levels("identifiers", cll.ArrayIntersectLevel("identifiers")),
+        *(_levels(c, cll.ArrayIntersectLevel(c)) for c in COLLECTIVE_COLUMNS),
+    ]
+    return found + [c for c in candidates if c.create_output_column_name() in optional]
+
+
+def usable_columns(features: pa.Table) -> list[str]:
+    """The optional columns the features fill often enough to train a comparison on.
+
+    Args:
+        features: Person features.
+    """
+    floor = max(MIN_FILLED, int(features.num_rows * MIN_FILLED_SHARE))
+    return [
+        c
+        for c in OPTIONAL_COLUMNS
+        if c in features.column_names and features.num_rows - features.column(c).null_count >= floor
+    ]
+
+
+def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
+    """Which pairs are scored at all: pairs sharing at least one of these keys."""
+    return [
+        block_on("forename_key", "surname_key"),
+        block_on("surname_spelling", "forename_initial"),
+        block_on("forename_metaphone", "surname_metaphone"),
+        block_on("dob"),
+        block_on("phone"),
+        block_on("forename_key", "postcode_unit"),
+        block_on("forename_key", "address_key"),
+        block_on("surname_key", "postcode_unit"),
+        block_on("forename_key", "birth_year"),
+        # "Kaur Danny" for "Danny Kaur".
+        CustomRule('l."forename_key" = r."surname_key" AND l."surname_key" = r."forename_key"'),
+    ]
+
+
+def settings(*, optional: Sequence[str] = OPTIONAL_COLUMNS) -> SettingsCreator:
+    """Splink settings of the person model.
+
+    Args:
+        optional: The optional columns to compare (see `comparisons`).
+    """
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparisons(optional=optional),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def predict_pairs(features: pa.Table, options: PersonModelOptions) -> pa.Table:
+    """Trains the model on the features and scores every blocked pair.
+
+    Args:
+        features: Person features (`features.PERSON_SCHEMA`, plus collective columns).
+        options: Training and threshold options.
+
+    Returns:
+        Pairs at or above the threshold: `unique_id_l`, `unique_id_r`, `match_probability`.
+    """
+    # Splink warns of every level a small sample never shows; our own log says what matters.
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    db_api = DuckDBAPI()
+    frame = db_api.register(features, dataset_display_name="person_mentions")
+    linker = Linker(frame, settings(optional=usable_columns(features)), log_level=None)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [block_on("forename_key", "surname_key", "dob")], recall=0.5
+    )
+    training.estimate_u_using_random_sampling(max_pairs=options.max_pairs_for_u, seed=options.seed)
+    # Each pass trains the comparisons its own blocking keys leave free.
+    for rule in (block_on("forename_key", "surname_key"), block_on("dob")):
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, record_sample_proportion=1.0
+            )
+        except ValueError as error:
+            # A level whose m probability underflows to zero (seen in EM on small
+            # data) leaves that pass out; the other passes still train it.
+            logger.warning(
+                "EM pass %s left out: %s", rule.create_sql(linker._db_api.sql_dialect), error
+            )
+    predictions = linker.inference.predict(
+        threshold_match_probability=options.threshold, warning_mode="never"
+    )
+    pairs = predictions.as_pyarrow_table().select(  # type: ignore[no-untyped-call]
+        ["unique_id_l", "unique_id_r", "match_probability"]
+    )
+    db_api.duckdb_con.close()
+    return pairs
+
+
+def cluster_pairs(ids: Sequence[int], pairs: pa.Table) -> list[list[int]]:
+    """Connected components of the linked pairs; every id in exactly one cluster.
+
+    Args:
+        ids: Every person mention's unique id.
+        pairs: Linked pairs (`unique_id_l`, `unique_id_r`).
+    """
+    clusters: Clusters[int] = Clusters(ids)
+    for left, right in zip(
+        pairs.column("unique_id_l").to_pylist(),
+        pairs.column("unique_id_r").to_pylist(),
+        strict=True,
+    ):
+        clusters.join(left, right)
+    return clusters.groups()
+
+
+def rule_clusters(features: pa.Table) -> list[list[int]]:
+    """Links by a strict rule, for inputs too small to train on.
+
+    Two mentions are one person when forename and surname keys agree and
+    their birth evidence, where both have some, overlaps.
+
+    Args:
+        features: Person features.
+    """
+    rows = features.select(["unique_id", "forename_key", "surname_key", "birth_lo", "birth_hi"])
+    clusters: Clusters[int] = Clusters()
+    by_name: dict[tuple[str, str], list[tuple[int, tuple[int, int] | None]]] = {}
+    for row in rows.to_pylist():
+        clusters.add(row["unique_id"])
+        if row["forename_key"] and row["surname_key"]:
+            birth = None if row["birth_lo"] is None else (row["birth_lo"], row["birth_hi"])
+            key = (row["forename_key"], row["surname_key"])
+            by_name.setdefault(key, []).append((row["unique_id"], birth))
+    for members in by_name.values():
+        for i, (left, birth_l) in enumerate(members):
+            for right, birth_r in members[i + 1 :]:
+                if (
+                    birth_l is None
+                    or birth_r is None
+                    or (birth_l[0] <= birth_r[1] and birth_r[0] <= birth_l[1])
+                ):
+                    clusters.join(left, right)
+    return clusters.groups()

@@ -1,0 +1,187 @@
+"""Appending to the audit log and signing its heads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from vigil.core.audit import (
+    GENESIS_PREV,
+    Actor,
+    AuditEntryError,
+    Category,
+    Event,
+    ObjectKind,
+    ObjectRef,
+    SignedTreeHead,
+    Verification,
+    format_at,
+    load_or_create_key,
+    new_entry,
+    sign_head,
+    verify,
+)
+from vigil.core.ingest.pipeline import IngestReport
+from vigil.web.audit import models, selectors
+
+# Any constant will do: it names the lock that serialises appends on PostgreSQL.
+_APPEND_LOCK = 0x5647_4C41_5544_4954  # "VGLAUDIT"
+
+
+class AuditIntegrityError(RuntimeError):
+    """The log failed verification, so no head will be signed over it."""
+
+    def __init__(self, verification: Verification) -> None:
+        assert verification.problem is not None
+        super().__init__(verification.problem.detail)
+        self.verification = verification
+
+
+def audit_key_path() -> Path:
+    """Where the signing key lives: $VIGIL_AUDIT_KEY, else $VIGIL_HOME/keys/audit-ed25519.pem."""
+    configured = os.environ.get("VIGIL_AUDIT_KEY")
+    if configured:
+        return Path(configured)
+    return Path(settings.VIGIL_HOME) / "keys" / "audit-ed25519.pem"
+
+
+def audit_signing_key() -> Ed25519PrivateKey:
+    """The audit signing key, created (0600) on first use."""
+    return load_or_create_key(audit_key_path())
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    category: Category | None,
+    event: Event,
+    objects: Sequence[ObjectRef],
+    reason: str,
+) -> int:
+    """Appends one entry and returns its sequence number.
+
+    Args:
+        actor: Who acted.
+        category: The DPA 2018 s.62 operation, or None for events that are not
+            one (a sign-in, say).
+        event: What happened.
+        objects: What it happened to, by id only.
+        reason: Why: one short line, no case details.
+
+    Raises:
+        AuditEntryError: When an object is not an `ObjectRef` or the reason is too long.
+    """
+    if not all(isinstance(ref, ObjectRef) for ref in objects):
+        raise AuditEntryError("audit objects are ObjectRefs: kinds and ids, never content")
+    with transaction.atomic():
+        _lock_appends()
+        last = (
+            models.AuditEntry.objects.order_by("-sequence")
+            .values_list("sequence", "leaf_hash")
+            .first()
+        )
+        seq, prev = (last[0] + 1, last[1]) if last else (0, GENESIS_PREV)
+        row = new_entry(
+            seq=seq,
+            at=timezone.now(),
+            actor=actor,
+            category=category,
+            event=event,
+            objects=tuple(objects),
+            reason=reason,
+            prev=prev,
+        )
+        models.AuditEntry.objects.create(
+            sequence=row.seq,
+            at=row.at,
+            actor_kind=row.actor_kind,
+            actor_id=row.actor_id,
+            actor_agency=row.actor_agency,
+            category=row.category,
+            event=row.event,
+            object_refs=row.objects,
+            reason=row.reason,
+            prev_hash=row.prev,
+            leaf_hash=row.leaf,
+        )
+    return seq
+
+
+def _lock_appends() -> None:
+    """Makes concurrent appends take turns, so each sees the one before it.
+
+    SQLite needs nothing: its transactions start IMMEDIATE (see settings), which
+    takes the write lock at once. The unique sequence is the backstop on both.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK])
+
+
+def audit_verify(*, public_key: Ed25519PublicKey | None = None) -> Verification:
+    """Verifies the whole log and every signed head (signatures with the audit key by default)."""
+    key = public_key or audit_signing_key().public_key()
+    return verify(selectors.audit_entries(), selectors.signed_heads(), public_key=key)
+
+
+def audit_checkpoint() -> SignedTreeHead:
+    """Verifies the log, then signs and stores a head over every entry so far.
+
+    Raises:
+        AuditIntegrityError: When the log does not verify: a head signed over a
+            tampered log would vouch for the tampering.
+    """
+    key = audit_signing_key()
+    checked = verify(
+        selectors.audit_entries(), selectors.signed_heads(), public_key=key.public_key()
+    )
+    if not checked.ok:
+        raise AuditIntegrityError(checked)
+    head = sign_head(
+        key,
+        tree_size=checked.entries,
+        root=bytes.fromhex(checked.root),
+        signed_at=format_at(timezone.now()),
+    )
+    models.SignedTreeHead.objects.create(
+        tree_size=head.tree_size,
+        root=head.root,
+        signed_at=head.signed_at,
+        key_id=head.key_id,
+        signature=head.signature,
+    )
+    return head
+
+
+def audit_ingest(*, report: IngestReport) -> int:
+    """Logs an ingest run as a collection, naming the run and what it took in."""
+    counts = report.counts.values()
+    read = sum(c.read for c in counts)
+    new = sum(c.new for c in counts)
+    versions = sum(c.new_versions for c in counts)
+    reason = (
+        f"ingest {report.status}: {read} lines read, {new} new, {versions} new versions, "
+        f"{report.rejected} rejected, from {Path(report.source).name}"
+    )
+    return audit_record(
+        actor=_cli_actor("ingest"),
+        category=Category.COLLECTION,
+        event=Event.INGEST,
+        objects=[ObjectRef(ObjectKind.RUN, str(report.run_id))],
+        reason=reason[:200],
+    )
+
+
+def _cli_actor(component: str) -> Actor:
+    """Vigil acting for whoever ran the command, when their login name is an id."""
+    user = os.environ.get("USER", "")
+    try:
+        return Actor.system(component, on_behalf_of=user)
+    except AuditEntryError:
+        return Actor.system(component)

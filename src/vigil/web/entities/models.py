@@ -1,0 +1,64 @@
+"""Entities as the latest linkage resolved them, and analysts' judgements on mentions.
+
+Memberships name a mention by its record's source id and ref, which survive
+a record's new version; the mention row of the version linked is kept too.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from vigil.web.records.models import Mention
+
+
+class LinkRun(models.Model):
+    """One run of `vigil link`: when, on what, and how it went."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True)
+    as_of = models.DateTimeField(null=True)
+    person_method = models.CharField(max_length=16, blank=True)
+    counts = models.JSONField(default=dict)
+
+
+class Entity(models.Model):
+    """A person, vehicle, phone, address or organisation, under a stable id."""
+
+    entity_id = models.CharField(max_length=64, unique=True)
+    type = models.CharField(max_length=16, db_index=True)
+    display_name = models.TextField()
+    mention_count = models.PositiveIntegerField(default=0)
+    link_run = models.ForeignKey(LinkRun, on_delete=models.PROTECT, related_name="+")
+
+
+class EntityMention(models.Model):
+    """One mention's membership of one entity."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="memberships")
+    record_source_id = models.CharField(max_length=200)
+    ref = models.CharField(max_length=100)
+    mention = models.ForeignKey(Mention, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("record_source_id", "ref"), name="entity_mention_unique"
+            ),
+        )
+
+
+class Judgement(models.Model):
+    """An analyst's word that two mentions are, or are not, the same entity."""
+
+    class Verdict(models.TextChoices):
+        SAME = "same"
+        NOT_SAME = "not_same"
+
+    left_record_source_id = models.CharField(max_length=200)
+    left_ref = models.CharField(max_length=100)
+    right_record_source_id = models.CharField(max_length=200)
+    right_ref = models.CharField(max_length=100)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    by = models.CharField(max_length=200)
+    rationale = models.TextField(blank=True)
+    made_at = models.DateTimeField()

@@ -1,0 +1,116 @@
+"""Searching mentions of current record versions by plate, name, phone and postcode."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from tests.conftest import BundleWriter, make_record
+
+from vigil.web.accounts import services as account_services
+from vigil.web.records.models import IngestRun
+from vigil.web.records.search import SearchKind, mention_search
+from vigil.web.records.services import bundle_ingest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _person(ref: str, **fields: object) -> dict[str, object]:
+    return {"ref": ref, "type": "person", **fields}
+
+
+@pytest.fixture
+def store(write_bundle: BundleWriter) -> None:
+    bundle_ingest(
+        path=write_bundle(
+            records=[
+                make_record("pol-1"),  # YB02 KL?, "Mo", "Kayla Test"
+                make_record(
+                    "pol-2",
+                    mentions=[
+                        {"ref": "v1", "type": "vehicle", "vrm": "yb02-klm"},
+                        _person(
+                            "p1", name="Muhammad Khan", aliases=["Big M"], phone="07700 900123"
+                        ),
+                        {"ref": "a1", "type": "address", "postcode": "s60 1aa"},
+                    ],
+                    links=[],
+                ),
+                make_record(
+                    "csc-1",
+                    agency="children_social_care",
+                    mentions=[{"ref": "v1", "type": "vehicle", "vrm": "AB12 CDE"}],
+                    links=[],
+                ),
+            ]
+        )
+    )
+
+
+def _ids(kind: SearchKind, query: str, agency: str | None = None) -> list[str]:
+    return [h.record_source_id for h in mention_search(kind=kind, query=query, agency=agency).hits]
+
+
+def test_a_partial_plate_finds_full_and_partial_plates_it_could_be(store: None) -> None:
+    assert sorted(_ids(SearchKind.VRM, "YB02 K??")) == ["pol-1", "pol-2"]
+    assert _ids(SearchKind.VRM, "yb02klm") == ["pol-2", "pol-1"]  # exact first
+    assert _ids(SearchKind.VRM, "*CDE") == ["csc-1"]
+    assert _ids(SearchKind.VRM, "ZZ99 ZZZ") == []
+
+
+def test_names_match_spellings_and_aliases(store: None) -> None:
+    # "Mo" alone (pol-1) could be him too, a weaker match shown after.
+    hits = mention_search(kind=SearchKind.NAME, query="Mohammed Khan").hits
+    assert [(h.record_source_id, h.strength) for h in hits] == [
+        ("pol-2", "family"),
+        ("pol-1", "nickname"),
+    ]
+    assert _ids(SearchKind.NAME, "big m") == ["pol-2"]
+    assert _ids(SearchKind.NAME, "Nobody Atall") == []
+
+
+def test_phones_and_postcodes_are_normalised(store: None) -> None:
+    assert _ids(SearchKind.PHONE, "+44 7700 900123") == ["pol-2"]
+    assert _ids(SearchKind.POSTCODE, "S601AA") == ["pol-2"]
+    assert _ids(SearchKind.POSTCODE, "S60") == ["pol-2"]
+    assert _ids(SearchKind.POSTCODE, "S6") == []
+
+
+def test_only_current_versions_and_the_chosen_agency(
+    store: None, write_bundle: BundleWriter
+) -> None:
+    bundle_ingest(
+        path=write_bundle(
+            records=[
+                make_record(
+                    "pol-2",
+                    mentions=[{"ref": "v1", "type": "vehicle", "vrm": "XX11 XXX"}],
+                    links=[],
+                )
+            ]
+        )
+    )
+    assert _ids(SearchKind.VRM, "YB02 KLM") == ["pol-1"]
+    assert _ids(SearchKind.VRM, "YB02 K??", agency="children_social_care") == []
+
+
+def test_search_page_paginates_and_links_to_records(store: None) -> None:
+    created = account_services.user_create(
+        email="s@police.example",
+        password="a long enough passphrase",
+        agency="police",
+        role="analyst",
+        with_totp=True,
+    )
+    client = Client()
+    client.force_login(created.user)
+    response = client.get("/records/search/", {"kind": "vrm", "q": "YB02 K??", "sort": "recorded"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 2
+    assert b'href="/records/' in response.content
+    record_id = response.context["page"].object_list[0].record_id
+    assert client.get(f"/records/{record_id}/").status_code == 200
+    assert client.get("/records/999999/").status_code == 404
+    assert client.get("/records/runs/").status_code == 200
+    run_id = IngestRun.objects.get().pk
+    assert client.get(f"/records/runs/{run_id}/").status_code == 200
+    assert client.get("/").status_code == 200
