@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -176,6 +177,56 @@ def audit_ingest(*, report: IngestReport) -> int:
         objects=[ObjectRef(ObjectKind.RUN, str(report.run_id))],
         reason=reason[:200],
     )
+
+
+# A search can surface thousands of records; the entry names the first of them
+# and says how many there were, so the log stays small and every view is still logged.
+SEARCH_REFS_LOGGED = 200
+
+
+def audit_search(*, user: AbstractBaseUser, kind: str, record_ids: Sequence[int]) -> int:
+    """Logs a search as a consultation of the records it surfaced.
+
+    The query itself is not logged: it may be a child's name.
+    """
+    shown = record_ids[:SEARCH_REFS_LOGGED]
+    more = f" (first {len(shown)} named)" if len(record_ids) > len(shown) else ""
+    return audit_record(
+        actor=web_actor(user),
+        category=Category.CONSULTATION,
+        event=Event.SEARCH,
+        objects=[ObjectRef(ObjectKind.RECORD, str(pk)) for pk in shown],
+        reason=f"search by {kind}: {len(record_ids)} records found{more}",
+    )
+
+
+def audit_view(*, user: AbstractBaseUser, record_id: int, purpose: str = "record page") -> int:
+    """Logs that a user read a record."""
+    return audit_record(
+        actor=web_actor(user),
+        category=Category.CONSULTATION,
+        event=Event.VIEW,
+        objects=[ObjectRef(ObjectKind.RECORD, str(record_id))],
+        reason=purpose,
+    )
+
+
+def audit_sign_in(*, user: AbstractBaseUser, event: Event, reason: str) -> int:
+    """Logs a sign-in, a sign-out or a refused sign-in (access denied)."""
+    return audit_record(
+        actor=web_actor(user),
+        category=None,
+        event=event,
+        objects=[ObjectRef(ObjectKind.USER, str(user.pk))],
+        reason=reason,
+    )
+
+
+def web_actor(user: AbstractBaseUser) -> Actor:
+    """A signed-in person by user id, with their agency (`unknown` before one is set)."""
+    profile = getattr(user, "profile", None)
+    agency = profile.agency.code if profile is not None else "unknown"
+    return Actor.user(str(user.pk), agency=agency)
 
 
 def _cli_actor(component: str) -> Actor:

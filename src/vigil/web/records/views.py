@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vigil.web.audit.services import audit_search, audit_view
 from vigil.web.records import search as record_search
 from vigil.web.records import selectors
 from vigil.web.records.forms import RunFilterForm, SearchForm
@@ -23,6 +24,11 @@ def search(request: HttpRequest) -> HttpResponse:
             agency=form.cleaned_data["agency"] or None,
         )
         hits = result.hits
+        audit_search(
+            user=request.user,  # type: ignore[arg-type]  # sign-in is required for every page
+            kind=form.cleaned_data["kind"],
+            record_ids=list(dict.fromkeys(hit.record_id for hit in hits)),
+        )
         if form.cleaned_data["sort"] == "recorded":
             hits = sorted(hits, key=lambda h: h.recorded_at, reverse=True)
         context.update(
@@ -36,6 +42,7 @@ def record(request: HttpRequest, record_id: int) -> HttpResponse:
     detail = selectors.record_detail(record_id=record_id)
     if detail is None:
         raise Http404("No such record")
+    audit_view(user=request.user, record_id=record_id)  # type: ignore[arg-type]
     return render(request, "records/record.html", {"detail": detail})
 
 
