@@ -33,7 +33,9 @@ from rich.progress import (
 from rich.table import Table
 
 from vigil.commands.audit import register as register_audit
+from vigil.commands.detect import register as register_detect
 from vigil.commands.linkage import register as register_linkage
+from vigil.commands.publish import register as register_publish
 from vigil.commands.serve import register as register_serve
 from vigil.commands.users import register as register_users
 from vigil.core.ingest.pipeline import IngestReport
@@ -326,6 +328,8 @@ register_audit(app)
 register_serve(app)
 register_users(app)
 register_linkage(app)
+register_publish(app)
+register_detect(app)
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "vigil.web.records",
     "vigil.web.entities",
     "vigil.web.audit",
+    "vigil.web.alerts",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",

@@ -121,7 +121,11 @@ def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
         facts = _facts(row)
         cluster_of[facts.members[0]] = facts
     ordered = pairs.sort_by(
-        [("match_probability", "descending"), ("unique_id_l", "ascending"), ("unique_id_r", "ascending")]
+        [
+            ("match_probability", "descending"),
+            ("unique_id_l", "ascending"),
+            ("unique_id_r", "ascending"),
+        ]
     )
     for left, right in zip(
         ordered.column("unique_id_l").to_pylist(),
@@ -143,4 +147,3 @@ def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
             seen.add(id(facts))
             found.append(sorted(facts.members))
     return found
-

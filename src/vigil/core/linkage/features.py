@@ -26,6 +26,8 @@ from vigil.core.normalise.dates import DateError, PartialDate
 # The only mention columns linkage reads (besides record_id and ref).
 EVIDENCE_COLUMNS: tuple[str, ...] = (
     "type",
+    "role",
+    "agency",
     "name",
     "aliases",
     "dob",
@@ -80,6 +82,9 @@ PERSON_SCHEMA = pa.schema(
         ("phone_tail", pa.string()),
         ("email", pa.string()),
         ("identifiers", pa.list_(pa.string())),
+        ("identifier_schemes", pa.list_(pa.string())),
+        ("known_as", pa.list_(pa.string())),
+        ("staff", pa.string()),
     ]
 )
 
@@ -212,12 +217,20 @@ def person_features(rows: Iterator[dict[str, Any]]) -> pa.Table:
     for row in rows:
         for key, value in _person_feature(row).items():
             columns[key].append(value)
+    # A street name ("Big Glen") is often the only name a record has: a mention
+    # written by a name that others give as an alias is known by it too.
+    aliases = {alias for known in columns["known_as"] if known for alias in known}
+    columns["known_as"] = [
+        sorted({*(known or ()), *((name,) if name in aliases else ())}) or None
+        for known, name in zip(columns["known_as"], columns["name_clean"], strict=True)
+    ]
     return pa.table(columns, schema=PERSON_SCHEMA)
 
 
 def _person_feature(row: Mapping[str, Any]) -> dict[str, Any]:
     value = names.parse(row["name"]) if row.get("name") else None
     forename_keys: set[str] = set()
+    known_as: set[str] = set()
     if value is not None:
         forename_keys |= value.forename_keys
     # Aliases widen the names a mention may go by ("Mo", aka "Mohammed").
@@ -225,12 +238,14 @@ def _person_feature(row: Mapping[str, Any]) -> dict[str, Any]:
         alias_value = names.parse(alias)
         if alias_value is not None:
             forename_keys |= alias_value.forename_keys
+            known_as.add(alias_value.clean)
     birth = birth_range(row)
     dob = row.get("dob") if row.get("dob") and len(row["dob"]) == 10 else None
     postcode = postcode_keys(row.get("postcode"))
     phone = phones.parse(row["phone"]) if row.get("phone") else None
     gender = (row.get("gender") or "").strip().lower()[:1] or None
     first = value.forenames[0] if value else None
+    official = identifier_values(row.get("identifiers"))
     return {
         "unique_id": row["row"],
         "record_id": row["record_id"],
@@ -260,5 +275,10 @@ def _person_feature(row: Mapping[str, Any]) -> dict[str, Any]:
         "phone": phone.clean if phone else None,
         "phone_tail": phone.tail if phone and len(phone.tail) == phones.TAIL_DIGITS else None,
         "email": (row.get("email") or "").strip().lower() or None,
-        "identifiers": identifier_values(row.get("identifiers")),
+        "identifiers": official,
+        "known_as": sorted(known_as) or None,
+        "identifier_schemes": sorted({v.split(":", 1)[0] for v in official}) if official else None,
+        # A member of staff named in an agency's own record is most likely that
+        # agency's: two such mentions with one name are one colleague.
+        "staff": row.get("agency") if row.get("role") == "professional" else None,
     }

@@ -30,6 +30,7 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.comparison_library import CustomComparison
 
 from vigil.core.linkage.clusters import Clusters
+from vigil.core.linkage.consistency import MAX_DOB_YEAR_SLIP
 
 # Below this many person mentions the model has too few pairs to learn from,
 # so a strict rule (same name key, birth evidence agreeing) links instead.
@@ -40,7 +41,9 @@ logger = logging.getLogger(__name__)
 COLLECTIVE_COLUMNS = ("vehicles", "phones", "addresses", "associates")
 # Compared when the data fills them often enough to train on.
 OPTIONAL_COLUMNS = (
+    "known_as",
     "gender",
+    "staff",
     "postcode_unit",
     "address_key",
     "phone",
@@ -48,6 +51,7 @@ OPTIONAL_COLUMNS = (
     "identifiers",
     *COLLECTIVE_COLUMNS,
 )
+ARRAY_COLUMNS = frozenset({"identifiers", "known_as", *COLLECTIVE_COLUMNS})
 # How often one person's two mentions carry different phones or addresses.
 CHANGED_M = 0.2
 # The share of mentions (and the least number) that must fill an optional column.
@@ -66,7 +70,7 @@ class PersonModelOptions:
         collective: Whether the collective-evidence columns are compared.
     """
 
-    threshold: float = 0.9
+    threshold: float = 0.5
     seed: int = 1
     max_pairs_for_u: float = 2e6
     collective: bool = True
@@ -107,12 +111,27 @@ def _name_part(part: str) -> CustomComparison:
 
 
 def _birth() -> CustomComparison:
-    """Birth evidence: a date of birth, or a range from an age at the event."""
+    """Birth evidence: a date of birth, or a range from an age at the event.
+
+    Two full dates of birth that differ are told apart by whether a slip of
+    the keyboard explains them (a year one or two out, day and month swapped)
+    or not: the first is one person recorded carelessly, the second two people.
+    """
     overlap = '"birth_lo_l" <= "birth_hi_r" + {d} AND "birth_lo_r" <= "birth_hi_l" + {d}'
+    both_dobs = '"dob_l" IS NOT NULL AND "dob_r" IS NOT NULL'
+    slip = (
+        f'{both_dobs} AND abs(cast(substr("dob_l", 1, 4) AS int) '
+        f'- cast(substr("dob_r", 1, 4) AS int)) <= {MAX_DOB_YEAR_SLIP} AND ('
+        'substr("dob_l", 6, 5) = substr("dob_r", 6, 5) OR '
+        '(substr("dob_l", 6, 2) = substr("dob_r", 9, 2) '
+        'AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2)))'
+    )
     return CustomComparison(
         [
             cll.NullLevel("birth_lo"),
             cll.ExactMatchLevel("dob").configure(label_for_charts="same date of birth"),
+            cll.CustomLevel(slip, label_for_charts="date of birth with a slip"),
+            cll.CustomLevel(both_dobs, label_for_charts="different dates of birth"),
             cll.CustomLevel(overlap.format(d=0), label_for_charts="birth ranges overlap"),
             cll.CustomLevel(overlap.format(d=400), label_for_charts="within about a year"),
             cll.CustomLevel(overlap.format(d=1200), label_for_charts="within about three years"),
@@ -122,13 +141,41 @@ def _birth() -> CustomComparison:
     )
 
 
-def _levels(
-    column: str, *levels: ComparisonLevelCreator, differ_m: float | None = None
+def _any_of(
+    columns: Sequence[str], output: str, *levels: ComparisonLevelCreator
 ) -> CustomComparison:
-    differ: ComparisonLevelCreator = cll.ElseLevel()
-    if differ_m is not None:
-        differ = differ.configure(m_probability=differ_m, fix_m_probability=True)
-    return CustomComparison([cll.NullLevel(column), *levels, differ], output_column_name=column)
+    """One comparison over several columns that say the same thing in different ways.
+
+    A home address as written, its postcode and the address entity a record
+    links the person to are one piece of evidence, not three: counted as
+    three, they outweigh everything else, and brothers at one address merge.
+    The comparison is null only when no column can be compared.
+    """
+    null = (
+        cll.NullLevel(columns[0])
+        if len(columns) == 1
+        else cll.And(*(cll.NullLevel(c) for c in columns))
+    ).configure(is_null_level=True)
+    differ = cll.ElseLevel().configure(m_probability=CHANGED_M, fix_m_probability=True)
+    return CustomComparison([null, *levels, differ], output_column_name=output)
+
+
+def _same(column: str) -> ComparisonLevelCreator:
+    if column in ARRAY_COLUMNS:
+        return cll.ArrayIntersectLevel(column)
+    return cll.ExactMatchLevel(column)
+
+
+def _either(columns: Sequence[str], label: str) -> ComparisonLevelCreator:
+    if len(columns) == 1:
+        return _same(columns[0])
+    return cll.Or(*(_same(c) for c in columns)).configure(label_for_charts=label)
+
+
+def _levels(column: str, *levels: ComparisonLevelCreator) -> CustomComparison:
+    return CustomComparison(
+        [cll.NullLevel(column), *levels, cll.ElseLevel()], output_column_name=column
+    )
 
 
 def comparisons(
@@ -145,29 +192,70 @@ def comparisons(
         _name_part("surname"),
         _birth(),
     ]
-    candidates: list[ComparisonCreator] = [
-        _levels("gender", cll.ExactMatchLevel("gender")),
-        _levels(
-            "postcode_unit",
-            cll.ExactMatchLevel("postcode_unit"),
-            cll.ExactMatchLevel("postcode_sector"),
-            cll.ExactMatchLevel("postcode_district"),
-            differ_m=CHANGED_M,
-        ),
-        _levels("address_key", cll.ExactMatchLevel("address_key"), differ_m=CHANGED_M),
-        # People move and change phones: EM on a few years of records may never
-        # see one person at two addresses, and would make a difference a veto.
-        _levels(
-            "phone",
-            cll.ExactMatchLevel("phone"),
-            cll.ExactMatchLevel("phone_tail"),
-            differ_m=CHANGED_M,
-        ),
-        _levels("email", cll.ExactMatchLevel("email")),
-        _levels("identifiers", cll.ArrayIntersectLevel("identifiers")),
-        *(_levels(c, cll.ArrayIntersectLevel(c)) for c in COLLECTIVE_COLUMNS),
+    if "known_as" in optional:
+        found.append(
+            _levels(
+                "known_as",
+                cll.ArrayIntersectLevel("known_as").configure(label_for_charts="one alias"),
+            )
+        )
+    if "gender" in optional:
+        found.append(_levels("gender", cll.ExactMatchLevel("gender")))
+    # People move and change phones: EM on a few years of records may never
+    # see one person at two addresses, and would make a difference a veto.
+    homes = [c for c in ("address_key", "addresses") if c in optional]
+    postcode = ["postcode_unit"] if "postcode_unit" in optional else []
+    if homes or postcode:
+        levels = [_either(homes, "same address")] if homes else []
+        if postcode:
+            levels += [
+                cll.ExactMatchLevel("postcode_unit"),
+                cll.ExactMatchLevel("postcode_sector"),
+            ]
+        found.append(_any_of([*homes, *postcode], "home", *levels))
+    numbers = [c for c in ("phone", "phones") if c in optional]
+    if numbers:
+        levels = [_either(numbers, "same phone")]
+        if "phone" in numbers:
+            levels.append(cll.ExactMatchLevel("phone_tail"))
+        found.append(_any_of(numbers, "phone", *levels))
+    if "email" in optional:
+        found.append(_levels("email", cll.ExactMatchLevel("email")))
+    if "identifiers" in optional:
+        # Two values of one scheme (two NHS numbers) are two people; different
+        # schemes (an NHS number and a PNC id) say nothing.
+        found.append(
+            _levels(
+                "identifiers",
+                cll.ArrayIntersectLevel("identifiers"),
+                cll.ArrayIntersectLevel("identifier_schemes").configure(
+                    label_for_charts="one scheme, different numbers"
+                ),
+            )
+        )
+    if "staff" in optional:
+        # Staff named in their own agency's records are one small group among
+        # many mentions: being both in it is evidence, and so is one being in
+        # it and the other not.
+        found.append(
+            CustomComparison(
+                [
+                    cll.ExactMatchLevel("staff").configure(label_for_charts="staff of one agency"),
+                    cll.CustomLevel(
+                        '"staff_l" IS NULL AND "staff_r" IS NULL',
+                        label_for_charts="neither is staff",
+                    ),
+                    # Staff do turn up in other roles (a parent, a witness),
+                    # whatever a few years' records show EM.
+                    cll.ElseLevel().configure(m_probability=0.01, fix_m_probability=True),
+                ],
+                output_column_name="staff",
+            )
+        )
+    found += [
+        _levels(c, cll.ArrayIntersectLevel(c)) for c in ("vehicles", "associates") if c in optional
     ]
-    return found + [c for c in candidates if c.create_output_column_name() in optional]
+    return found
 
 
 def usable_columns(features: pa.Table) -> list[str]:
@@ -192,6 +280,9 @@ def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
         block_on("forename_metaphone", "surname_metaphone"),
         block_on("dob"),
         block_on("phone"),
+        block_on("known_as", arrays_to_explode=["known_as"]),
+        block_on("staff", "forename_key"),
+        block_on("staff", "surname_key"),
         block_on("forename_key", "postcode_unit"),
         block_on("forename_key", "address_key"),
         block_on("surname_key", "postcode_unit"),
@@ -256,23 +347,6 @@ def predict_pairs(features: pa.Table, options: PersonModelOptions) -> pa.Table:
     )
     db_api.duckdb_con.close()
     return pairs
-
-
-def cluster_pairs(ids: Sequence[int], pairs: pa.Table) -> list[list[int]]:
-    """Connected components of the linked pairs; every id in exactly one cluster.
-
-    Args:
-        ids: Every person mention's unique id.
-        pairs: Linked pairs (`unique_id_l`, `unique_id_r`).
-    """
-    clusters: Clusters[int] = Clusters(ids)
-    for left, right in zip(
-        pairs.column("unique_id_l").to_pylist(),
-        pairs.column("unique_id_r").to_pylist(),
-        strict=True,
-    ):
-        clusters.join(left, right)
-    return clusters.groups()
 
 
 def rule_clusters(features: pa.Table) -> list[list[int]]:

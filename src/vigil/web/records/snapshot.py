@@ -215,3 +215,63 @@ def _date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+def detect_inputs_rows(
+    *, as_of: datetime | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Records (with offence) and actions (with subjects) as known on a date, for detection.
+
+    Args:
+        as_of: Only what was recorded or taken on or before this moment; None for all.
+
+    Returns:
+        (records, actions): records as dicts of record_id, agency, kind, offence,
+        recorded_at, occurred_on; actions as dicts of action_id, agency, kind,
+        taken_at, record_ids, subjects [(record id, ref)], rationale.
+    """
+    versions_sql, params = _versions_sql(as_of)
+    version = models.RecordVersion._meta.db_table
+    records = [
+        {
+            "record_id": row[0],
+            "agency": row[1],
+            "kind": row[2],
+            "offence": row[3],
+            "recorded_at": _utc(row[4]),
+            "occurred_on": row[5],
+        }
+        for rows in _fetch(
+            f"SELECT s.record_id, v.agency, v.kind, v.offence, v.recorded_at, v.occurred_on "
+            f"FROM ({versions_sql}) s JOIN {version} v ON v.id = s.version_id "
+            f"ORDER BY s.record_id",
+            params,
+            BATCH_ROWS,
+        )
+        for row in rows
+    ]
+    current = models.ActionVersion.objects.filter(
+        id__in=models.Action.objects.values("current_version_id")
+    )
+    if as_of is not None:
+        current = current.filter(taken_at__lte=as_of)
+    subjects: dict[int, list[tuple[str, str]]] = {}
+    for version_id, record_id, ref in models.ActionSubject.objects.filter(
+        action_version__in=current
+    ).values_list("action_version_id", "record_source_id", "ref"):
+        subjects.setdefault(version_id, []).append((record_id, ref))
+    actions = [
+        {
+            "action_id": source_id,
+            "agency": agency,
+            "kind": kind,
+            "taken_at": _utc(taken_at),
+            "record_ids": list(record_ids or ()),
+            "subjects": subjects.get(pk, []),
+            "rationale": rationale,
+        }
+        for pk, source_id, agency, kind, taken_at, record_ids, rationale in current.values_list(
+            "id", "action__source_id", "agency", "kind", "taken_at", "record_ids", "rationale"
+        )
+    ]
+    return records, actions

@@ -1,0 +1,91 @@
+"""Scoring alerts against a scenario's truth: network recall, alert precision, decoys, lead time."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from vigil.core.detect.inputs import MentionKey
+from vigil.core.detect.run import Alert
+
+
+@dataclass(frozen=True, slots=True)
+class DetectScores:
+    """How alerts compare with the truth.
+
+    Attributes:
+        network_recall: Share of planted networks with a member as some alert's subject.
+        alert_precision: Share of alerts whose subject is truly a network member.
+        decoys_in_high_priority: Alerts at or above the high mark whose subject is a decoy.
+        median_lead_days: Median over detected networks of days from the second
+            independent concern to the first alert's trigger (negative: earlier); None if none.
+        alerts: How many alerts were scored.
+    """
+
+    network_recall: float
+    alert_precision: float
+    decoys_in_high_priority: int
+    median_lead_days: float | None
+    alerts: int
+
+
+def score_alerts(
+    alerts: Sequence[Alert],
+    truth: Mapping[str, Any],
+    entity_of: Mapping[MentionKey, str],
+    *,
+    high: float,
+) -> DetectScores:
+    """Scores alerts: an alert's subject is the true entity most of its subject's mentions name.
+
+    Args:
+        alerts: What detection raised.
+        truth: A loaded truth.json.
+        entity_of: The entity id detection used for each mention.
+        high: The priority at or above which an alert is high priority.
+    """
+    true_of = {(m["record_id"], m["ref"]): m["entity_id"] for m in truth["mentions"]}
+    network_of = {
+        member: n["network_id"]
+        for n in truth["networks"]
+        for group in n["members"].values()
+        for member in group
+    }
+    decoys = {d["entity_id"] for d in truth["decoys"]}
+    right = decoyed = 0
+    first_alert: dict[str, datetime] = {}
+    for alert in alerts:
+        found = alert.finding
+        subjects = set(found.subject_ids)
+        votes = Counter(
+            true_of[key]
+            for key in found.mentions
+            if key in true_of and entity_of.get(key, f"mention:{key[0]}:{key[1]}") in subjects
+        )
+        subject = votes.most_common(1)[0][0] if votes else None
+        if subject in network_of:
+            right += 1
+            network = network_of[subject]
+            if network not in first_alert or found.triggered_at < first_alert[network]:
+                first_alert[network] = found.triggered_at
+        if subject in decoys and alert.priority.value >= high:
+            decoyed += 1
+    leads = [
+        (
+            first_alert[n["network_id"]] - datetime.fromisoformat(n["second_independent_concern"])
+        ).days
+        for n in truth["networks"]
+        if n["network_id"] in first_alert and n.get("second_independent_concern")
+    ]
+    networks = len(truth["networks"])
+    return DetectScores(
+        network_recall=len(first_alert) / networks if networks else 1.0,
+        alert_precision=right / len(alerts) if alerts else 1.0,
+        decoys_in_high_priority=decoyed,
+        median_lead_days=statistics.median(leads) if leads else None,
+        alerts=len(alerts),
+    )

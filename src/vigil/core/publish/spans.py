@@ -1,0 +1,84 @@
+"""Spans of text that identify someone: where they are, what kind, and whose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+# When two spans overlap, the merged span takes the label of the stronger:
+# a known entity beats any pattern, and a specific pattern beats a generic one.
+_STRENGTH = {
+    "nhs_number": 9,
+    "ni_number": 9,
+    "email": 8,
+    "phone": 7,
+    "vehicle": 7,
+    "dob": 6,
+    "address": 5,
+    "postcode": 4,
+    "person": 3,
+    "organisation": 3,
+    "age": 2,
+    "date": 1,
+}
+
+
+class Span(NamedTuple):
+    """A stretch of text to redact (a tuple: cheap to make by the hundred thousand).
+
+    Attributes:
+        start: Offset of the first character.
+        end: Offset after the last character.
+        kind: What it is: person, organisation, vehicle, phone, address,
+            postcode, dob, email, nhs_number, ni_number, age or date.
+        entity_id: The known entity it names, or None when a pattern found it.
+        key: What identifies the value across spellings (a clean phone number,
+            a lower-case name), so one unknown value gets one pseudonym.
+        source: What found it: "known", "pattern" or "ner".
+    """
+
+    start: int
+    end: int
+    kind: str
+    entity_id: str | None = None
+    key: str | None = None
+    source: str = "pattern"
+
+    def strength(self) -> tuple[int, int, int]:
+        """Orders overlapping spans: known first, then kind, then length."""
+        return (self.entity_id is not None, _STRENGTH.get(self.kind, 0), self.end - self.start)
+
+
+def merge(spans: Iterable[Span]) -> list[Span]:
+    """Joins overlapping (or touching, for one kind) spans into one each.
+
+    The merged span covers all the characters of the spans it joins and takes
+    the label (kind, entity, key) of the strongest of them.
+
+    Args:
+        spans: Spans in any order.
+
+    Returns:
+        Disjoint spans in text order.
+    """
+    merged: list[Span] = []
+    best: Span | None = None
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if span.end <= span.start:
+            continue
+        if merged and span.start < merged[-1].end and best is not None:
+            last = merged[-1]
+            if span.strength() > best.strength():
+                best = span
+            merged[-1] = Span(
+                last.start,
+                max(last.end, span.end),
+                best.kind,
+                best.entity_id,
+                best.key,
+                best.source,
+            )
+            continue
+        merged.append(span)
+        best = span
+    return merged

@@ -1,0 +1,1 @@
+"""Alerts: what detection raised, and what people did about it."""

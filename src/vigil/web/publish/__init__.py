@@ -1,0 +1,1 @@
+"""Publication in the web layer: reads the store for the core's redaction engine."""

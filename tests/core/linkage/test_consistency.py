@@ -1,0 +1,65 @@
+"""Clusters never hold mentions that contradict each other."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from vigil.core.linkage.consistency import consistent_clusters, dobs_agree
+from vigil.core.linkage.features import PERSON_SCHEMA
+
+
+def features(*mentions: dict[str, Any]) -> pa.Table:
+    rows = [
+        dict.fromkeys(PERSON_SCHEMA.names) | {"unique_id": i, "record_id": f"r{i}"} | mention
+        for i, mention in enumerate(mentions)
+    ]
+    return pa.Table.from_pylist(rows, schema=PERSON_SCHEMA)
+
+
+def pairs(*scored: tuple[int, int, float]) -> pa.Table:
+    left, right, probability = zip(*scored, strict=True)
+    return pa.table({"unique_id_l": left, "unique_id_r": right, "match_probability": probability})
+
+
+def groups(table: pa.Table, linked: pa.Table) -> list[set[int]]:
+    return sorted((set(c) for c in consistent_clusters(table, linked)), key=min)
+
+
+def test_slips_of_the_keyboard_agree_and_other_dates_do_not() -> None:
+    assert dobs_agree("1987-03-02", "1987-02-03")
+    assert dobs_agree("1987-03-02", "1988-03-02")
+    assert dobs_agree("1987-03-02", "1986-02-03")
+    assert not dobs_agree("1987-03-02", "1987-03-12")
+    assert not dobs_agree("1987-03-02", "1990-03-02")
+
+
+def test_a_weak_mention_does_not_bridge_two_people() -> None:
+    # "N. Latif" scores against both brothers; the stronger pair wins, the other is refused.
+    table = features(
+        {"dob": "1990-01-01", "gender": "m"},
+        {"dob": "1994-06-30", "gender": "m"},
+        {"gender": "m"},
+    )
+    assert groups(table, pairs((0, 2, 0.9), (1, 2, 0.8))) == [{0, 2}, {1}]
+
+
+def test_genders_identifiers_birth_and_records_are_contradictions() -> None:
+    table = features(
+        {"gender": "m"},
+        {"gender": "f"},
+        {"identifiers": ["nhs:1"]},
+        {"identifiers": ["nhs:2"]},
+        {"birth_lo": 0, "birth_hi": 365},
+        {"birth_lo": 4000, "birth_hi": 4365},
+        {"record_id": "same"},
+        {"record_id": "same"},
+    )
+    linked = pairs((0, 1, 0.9), (2, 3, 0.9), (4, 5, 0.9), (6, 7, 0.9))
+    assert len(groups(table, linked)) == 8
+
+
+def test_consistent_pairs_join_transitively() -> None:
+    table = features({"identifiers": ["nhs:1"]}, {}, {"identifiers": ["nhs:1", "pnc:9"]})
+    assert groups(table, pairs((0, 1, 0.6), (1, 2, 0.7))) == [{0, 1, 2}]
