@@ -11,7 +11,6 @@ Exit codes:
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from rich.progress import (
 from rich.table import Table
 
 from vigil.commands.audit import register as register_audit
+from vigil.commands.database import open_store
 from vigil.commands.detect import register as register_detect
 from vigil.commands.linkage import register as register_linkage
 from vigil.commands.publish import register as register_publish
@@ -51,19 +51,6 @@ app = typer.Typer(
 )
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
-
-
-def _django() -> None:
-    """Sets Django up and brings the database schema up to date."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.web.settings")
-    import django
-    from django.conf import settings
-    from django.core.management import call_command
-
-    django.setup()
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 @contextmanager
@@ -88,7 +75,7 @@ def _byte_progress(
 @app.command("migrate")
 def migrate_command() -> None:
     """Create or update the database schema (every command does this itself)."""
-    _django()
+    open_store()
     console.print("Database is up to date.")
 
 
@@ -110,7 +97,7 @@ def ingest_command(
     end; the good lines go in. Loading the same input twice changes nothing; an
     interrupted load is completed by running the same command again.
     """
-    _django()
+    open_store()
     from vigil.web.records import services
 
     started = time.monotonic()
@@ -196,7 +183,7 @@ def rejects_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
     """List every line an ingest run rejected, with its file, line and reason."""
-    _django()
+    open_store()
     from vigil.web.records import selectors
 
     for rejection in selectors.rejected_lines(run_id=run_id):
@@ -211,7 +198,7 @@ def runs_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List ingest runs: when, what, how they ended."""
-    _django()
+    open_store()
     from vigil.web.records import selectors
 
     runs = selectors.ingest_runs()
@@ -237,7 +224,7 @@ def summary_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """What the store holds: agencies, staff, records, mentions, actions, access lines."""
-    _django()
+    open_store()
     from vigil.web.records import selectors
 
     _print_summary(selectors.store_summary(), as_json)
@@ -305,7 +292,7 @@ def demo_command(
     """Generate the demo town, load it, and summarise what was loaded."""
     from django.conf import settings
 
-    _django()
+    open_store()
     target = Path(settings.VIGIL_HOME) / "demo"
     town = _generate(target, seed, scale, quiet=False)
     out.print(

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from vigil.commands.database import open_store
+
 EXIT_OK, EXIT_BAD, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 4
 
 audit_app = typer.Typer(
@@ -30,9 +32,8 @@ def register(app: typer.Typer) -> None:
 
 def _setup() -> None:
     # Imported here: vigil.cli imports this module to register it.
-    from vigil.cli import _django
 
-    _django()
+    open_store()
 
 
 def _print_json(document: Any) -> None:

@@ -9,6 +9,7 @@ import orjson
 import typer
 from rich.console import Console
 
+from vigil.commands.database import open_store
 from vigil.commands.linkage import ExportFormat, _as_of, export_app
 
 console = Console(stderr=True, soft_wrap=True)
@@ -23,9 +24,8 @@ def detect_command(
     ] = None,
 ) -> None:
     """Run every detection rule and write or update alerts (an alert found again is updated)."""
-    from vigil.cli import _django
 
-    _django()
+    open_store()
     from vigil.web.alerts import services
 
     run = services.alerts_detect(as_of=_as_of(as_of))
@@ -41,9 +41,8 @@ def export_alerts_command(
     ] = ExportFormat.JSONL,
 ) -> None:
     """Print every alert, one JSON object a line, highest priority first."""
-    from vigil.cli import _django
 
-    _django()
+    open_store()
     from vigil.web.alerts import selectors
 
     write = sys.stdout.buffer.write

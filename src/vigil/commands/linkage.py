@@ -12,6 +12,8 @@ import orjson
 import typer
 from rich.console import Console
 
+from vigil.commands.database import open_store
+
 console = Console(stderr=True, soft_wrap=True)
 export_app = typer.Typer(help="Print what Vigil holds, for evaluation or other tools.")
 
@@ -51,9 +53,8 @@ def link_command(
 
     Entities keep their ids where their membership persists.
     """
-    from vigil.cli import _django
 
-    _django()
+    open_store()
     from vigil.core.linkage import PersonModelOptions
     from vigil.web.entities import services
 
@@ -77,9 +78,8 @@ def export_entities_command(
     Links first when records have arrived since the last `vigil link`, so
     every mention of every ingested record is in exactly one entity.
     """
-    from vigil.cli import _django
 
-    _django()
+    open_store()
     from vigil.web.entities import selectors, services
 
     if selectors.entities_stale():

@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from vigil.commands.database import open_store
+
 EXIT_UNREADABLE = 4
 
 console = Console(stderr=True, soft_wrap=True)
@@ -44,14 +46,13 @@ def redact_command(
     pseudonym to entity is written only to --key, never into the output.
     """
     # Imported here: vigil.cli imports this module to register it.
-    from vigil.cli import _django
 
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         console.print(f"[red]Error:[/red] {path}: {error}")
         raise typer.Exit(EXIT_UNREADABLE) from None
-    _django()
+    open_store()
     from vigil.core.publish import Redactor
     from vigil.web.publish.selectors import known_identifiers
 

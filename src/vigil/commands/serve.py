@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from vigil.commands.database import open_store
+
 console = Console(stderr=True, soft_wrap=True)
 
 
@@ -17,9 +19,8 @@ def serve_command(
 ) -> None:
     """Serve the web application until stopped (Ctrl+C)."""
     # Imported here: vigil.cli imports this module to register it.
-    from vigil.cli import _django
 
-    _django()
+    open_store()
     import waitress
     from django.core.wsgi import get_wsgi_application
 

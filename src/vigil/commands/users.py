@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from vigil.commands.database import open_store
+
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
@@ -37,9 +39,8 @@ def create_command(
     """Make a user. The password is read from VIGIL_PASSWORD, or asked for."""
     password = os.environ.get("VIGIL_PASSWORD") or getpass.getpass("Password: ")
     # Imported here: vigil.cli imports this module to register it.
-    from vigil.cli import _django
 
-    _django()
+    open_store()
     from django.core.exceptions import ValidationError
 
     from vigil.web.accounts import services
