@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from tests.browser.conftest import PASSWORD, check_accessible, screenshot, totp_now
 from tests.conftest import make_record
 
@@ -63,8 +64,8 @@ def test_sign_in_search_a_partial_plate_and_open_a_record(
 
     page.wait_for_url(re.compile(r"/records/search/"))
     page.goto(live_server.url + "/")
-    assert page.get_by_role("heading", name="Home").is_visible()
-    assert page.get_by_role("rowheader", name="children_social_care").is_visible()
+    expect(page.get_by_role("heading", name="Home")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="children_social_care")).to_be_visible()
     check_accessible(page)
     screenshot(page, "03-home")
 
@@ -73,25 +74,27 @@ def test_sign_in_search_a_partial_plate_and_open_a_record(
     page.get_by_label("Search for").fill("YB02 K??")
     page.get_by_role("button", name="Search", exact=True).click()
     results = page.get_by_role("heading", name=re.compile(r"2 results for YB02 K\?\?"))
-    assert results.is_visible()
-    assert page.get_by_role("link", name="csc-1").count() == 0
+    expect(results).to_be_visible()
+    expect(page.get_by_role("link", name="csc-1")).to_have_count(0)
     check_accessible(page)
     screenshot(page, "04-search-partial-plate")
 
     page.get_by_role("link", name="pol-2").click()
-    assert page.get_by_role("heading", name="Car outside children's home").is_visible()
-    assert page.get_by_role("cell", name=re.compile("YB02 KLM")).is_visible()
+    expect(page.get_by_role("heading", name="Car outside children's home")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("YB02 KLM"))).to_be_visible()
     check_accessible(page)
     screenshot(page, "05-record")
 
     page.get_by_role("link", name=re.compile(r"^Run \d+$")).click()
-    assert page.get_by_role("heading", name=re.compile(r"^Ingest run \d+$")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Ingest run \d+$"))).to_be_visible()
     check_accessible(page)
     page.get_by_role("link", name="All ingest runs").click()
+    expect(page.get_by_role("heading", name="Ingest runs", exact=True)).to_be_visible()
     check_accessible(page)
     screenshot(page, "06-ingest-runs")
 
     page.get_by_role("link", name="Two-factor authentication").click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/"))
     check_accessible(page)
     screenshot(page, "07-two-factor")
 
