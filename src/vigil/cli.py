@@ -34,6 +34,7 @@ from rich.table import Table
 from vigil.commands.audit import register as register_audit
 from vigil.commands.database import open_store
 from vigil.commands.detect import register as register_detect
+from vigil.commands.knowledge import register as register_knowledge
 from vigil.commands.linkage import register as register_linkage
 from vigil.commands.publish import register as register_publish
 from vigil.commands.serve import register as register_serve
@@ -317,6 +318,7 @@ register_users(app)
 register_linkage(app)
 register_publish(app)
 register_detect(app)
+register_knowledge(app)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Who knew what, when: the web layer over vigil.core.knowledge."""
