@@ -21,8 +21,10 @@ class DetectScores:
         network_recall: Share of planted networks with a member as some alert's subject.
         alert_precision: Share of alerts whose subject is truly a network member.
         decoys_in_high_priority: Alerts at or above the high mark whose subject is a decoy.
+        alerts_on_decoys: Alerts of any priority whose subject is a decoy.
         median_lead_days: Median over detected networks of days from the second
-            independent concern to the first alert's trigger (negative: earlier); None if none.
+            independent concern to the first alert (its trigger, or when it was raised
+            where that is given; negative: earlier); None if none.
         alerts: How many alerts were scored.
     """
 
@@ -31,6 +33,7 @@ class DetectScores:
     decoys_in_high_priority: int
     median_lead_days: float | None
     alerts: int
+    alerts_on_decoys: int = 0
 
 
 def score_alerts(
@@ -39,6 +42,7 @@ def score_alerts(
     entity_of: Mapping[MentionKey, str],
     *,
     high: float,
+    raised_at: Mapping[str, datetime] | None = None,
 ) -> DetectScores:
     """Scores alerts: an alert's subject is the true entity most of its subject's mentions name.
 
@@ -47,6 +51,8 @@ def score_alerts(
         truth: A loaded truth.json.
         entity_of: The entity id detection used for each mention.
         high: The priority at or above which an alert is high priority.
+        raised_at: When each alert (by key) was first raised, as replay found;
+            lead time is measured to it instead of the trigger date.
     """
     true_of = {(m["record_id"], m["ref"]): m["entity_id"] for m in truth["mentions"]}
     network_of = {
@@ -56,7 +62,7 @@ def score_alerts(
         for member in group
     }
     decoys = {d["entity_id"] for d in truth["decoys"]}
-    right = decoyed = 0
+    right = decoyed = on_decoys = 0
     first_alert: dict[str, datetime] = {}
     for alert in alerts:
         found = alert.finding
@@ -70,10 +76,12 @@ def score_alerts(
         if subject in network_of:
             right += 1
             network = network_of[subject]
-            if network not in first_alert or found.triggered_at < first_alert[network]:
-                first_alert[network] = found.triggered_at
-        if subject in decoys and alert.priority.value >= high:
-            decoyed += 1
+            at = found.triggered_at if raised_at is None else raised_at[found.key]
+            if network not in first_alert or at < first_alert[network]:
+                first_alert[network] = at
+        if subject in decoys:
+            on_decoys += 1
+            decoyed += alert.priority.value >= high
     leads = [
         (
             first_alert[n["network_id"]] - datetime.fromisoformat(n["second_independent_concern"])
@@ -88,4 +96,5 @@ def score_alerts(
         decoys_in_high_priority=decoyed,
         median_lead_days=statistics.median(leads) if leads else None,
         alerts=len(alerts),
+        alerts_on_decoys=on_decoys,
     )

@@ -1,0 +1,183 @@
+"""Replay: the steps, raised_at as the first step the evidence existed, identity across steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from vigil.core.detect import Alert, DetectInput, Record, detect
+from vigil.core.detect.inputs import MentionKey
+from vigil.core.detect.replay import ReplayData, ReplayResult, replay, replay_steps
+from vigil.core.linkage import LINKS_SCHEMA, MENTIONS_SCHEMA
+
+from .helpers import build, concern, day
+
+
+def end_of(d: date) -> datetime:
+    return datetime.combine(d, time.max, tzinfo=UTC)
+
+
+def test_monthly_steps_are_month_ends_with_partial_first_and_last_months() -> None:
+    steps = replay_steps(date(2000, 1, 15), date(2000, 4, 10), "month")
+    assert steps == [
+        end_of(date(2000, 1, 31)),
+        end_of(date(2000, 2, 29)),  # a leap year
+        end_of(date(2000, 3, 31)),
+        end_of(date(2000, 4, 10)),  # cut at the end
+    ]
+
+
+def test_monthly_steps_over_the_scenario_years_are_204() -> None:
+    steps = replay_steps(date(2000, 1, 1), date(2016, 12, 31), "month")
+    assert len(steps) == 204
+    assert steps[0] == end_of(date(2000, 1, 31)) and steps[-1] == end_of(date(2016, 12, 31))
+    assert end_of(date(2001, 2, 28)) in steps and end_of(date(2001, 12, 31)) in steps
+
+
+def test_weekly_steps_and_a_single_day() -> None:
+    assert replay_steps(date(2010, 1, 1), date(2010, 1, 20), "week") == [
+        end_of(date(2010, 1, 7)),
+        end_of(date(2010, 1, 14)),
+        end_of(date(2010, 1, 20)),
+    ]
+    assert replay_steps(date(2010, 1, 1), date(2010, 1, 1), "month") == [end_of(date(2010, 1, 1))]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "every"),
+    [(date(2010, 2, 1), date(2010, 1, 1), "month"), (date(2010, 1, 1), date(2010, 2, 1), "day")],
+)
+def test_bad_steps_are_refused(start: date, end: date, every: str) -> None:
+    with pytest.raises(ValueError):
+        replay_steps(start, end, every)
+
+
+def as_replay(data: DetectInput) -> tuple[ReplayData, dict[MentionKey, str]]:
+    """The replay's view of hand-made input: unlinked tables plus the true entities."""
+    when = {r.record_id: r.recorded_at for r in data.records}
+    mentions = pa.Table.from_pylist(
+        [
+            {
+                "record_id": m.record_id,
+                "ref": m.ref,
+                "type": m.type,
+                "role": m.role,
+                "age": m.age,
+                "dob": m.dob,
+                "name": m.entity_id,
+                "recorded_at": when[m.record_id],
+            }
+            for m in data.mentions
+        ],
+        schema=MENTIONS_SCHEMA,
+    )
+    links = pa.Table.from_pylist(
+        [
+            {"record_id": k.record_id, "from_ref": k.from_ref, "to_ref": k.to_ref, "type": k.type}
+            for k in data.links
+        ],
+        schema=LINKS_SCHEMA,
+    )
+    truth = {(m.record_id, m.ref): m.entity_id for m in data.mentions}
+    return ReplayData(mentions, links, data.records, data.actions), truth
+
+
+def run(data: DetectInput, steps: list[datetime], relink_every: int = 1) -> ReplayResult:
+    tables, truth = as_replay(data)
+    seen: list[datetime] = []
+
+    def link(
+        mentions: pa.Table, links: pa.Table, previous: Mapping[MentionKey, str]
+    ) -> dict[MentionKey, str]:
+        # Linking happens before detection at each step: the step is the next one detected.
+        latest = pc.max(mentions.column("recorded_at")).as_py()
+        assert latest is None or latest <= steps[len(seen)]
+        keys = zip(
+            mentions.column("record_id").to_pylist(),
+            mentions.column("ref").to_pylist(),
+            strict=True,
+        )
+        return {key: truth[key] for key in keys}
+
+    def detect_at(known: DetectInput, at: datetime) -> list[Alert]:
+        seen.append(at)
+        assert all(r.recorded_at <= at for r in known.records)
+        assert all(a.taken_at <= at for a in known.actions)
+        return detect(known, as_of=at, rules=("adult_linked_to_children",))
+
+    return replay(tables, steps, link=link, detect=detect_at, relink_every=relink_every)
+
+
+# Day 0 is 2010-01-01: a second child with the same adult on 10 February.
+TWO_CHILDREN = build(
+    concern("r1", 10, "adult-a", "child-1"),
+    concern("r2", 40, "adult-a", "child-2"),
+    concern("r3", 70, "adult-a", "child-3"),
+)
+MONTHS = replay_steps(date(2010, 1, 1), date(2010, 4, 30), "month")
+
+
+@pytest.mark.parametrize("relink_every", [1, 3])
+def test_raised_at_is_the_first_step_the_evidence_existed(relink_every: int) -> None:
+    result = run(TWO_CHILDREN, MONTHS, relink_every)
+    [key] = result.raised_at
+    assert result.raised_at[key] == end_of(date(2010, 2, 28))
+    assert [s.alerts for s in result.steps] == [0, 1, 1, 1]
+    assert day(40) <= result.raised_at[key]
+
+
+def test_a_record_recorded_after_a_step_is_invisible_at_it() -> None:
+    # The second concern recorded one microsecond after the end of February.
+    late = build(
+        concern("r1", 10, "adult-a", "child-1"),
+        concern("r2", 59, "adult-a", "child-2"),
+    )
+    march = datetime(2010, 3, 1, tzinfo=UTC)  # just after the end of February
+    moved = DetectInput(
+        records=(late.records[0], Record("r2", "police", "intelligence", march)),
+        mentions=late.mentions,
+    )
+    assert moved.records[1].recorded_at > MONTHS[1]
+    result = run(moved, MONTHS)
+    assert list(result.raised_at.values()) == [MONTHS[2]]
+
+
+def test_an_alert_keeps_its_identity_as_evidence_grows() -> None:
+    result = run(TWO_CHILDREN, MONTHS)
+    [key] = result.raised_at
+    first, last = result.first[key], result.alerts[0]
+    assert last.finding.key == key and last.finding.alert_id == first.finding.alert_id
+    assert first.finding.record_ids == ("r1", "r2")
+    assert last.finding.record_ids == ("r1", "r2", "r3")
+    assert result.withdrawn == []
+    assert [s.new_alerts for s in result.steps] == [0, 1, 0, 0]
+
+
+def test_entities_found_before_the_replay_keep_their_ids() -> None:
+    tables, truth = as_replay(TWO_CHILDREN)
+    given: list[Mapping[MentionKey, str]] = []
+
+    def link(
+        mentions: pa.Table, links: pa.Table, previous: Mapping[MentionKey, str]
+    ) -> dict[MentionKey, str]:
+        given.append(previous)
+        keys = zip(
+            mentions.column("record_id").to_pylist(),
+            mentions.column("ref").to_pylist(),
+            strict=True,
+        )
+        return {key: previous.get(key, truth[key]) for key in keys}
+
+    result = replay(
+        tables,
+        MONTHS,
+        link=link,
+        detect=lambda known, at: detect(known, as_of=at),
+        previous={("r1", "p1"): "person-kept"},
+    )
+    assert given[0][("r1", "p1")] == "person-kept"
+    assert result.entity_of[("r1", "p1")] == "person-kept"
