@@ -307,12 +307,58 @@ def settings(*, optional: Sequence[str] = OPTIONAL_COLUMNS) -> SettingsCreator:
     )
 
 
-def predict_pairs(features: pa.Table, options: PersonModelOptions) -> pa.Table:
+# The name columns whose agreement is weighed by how common the name is.
+TF_COLUMNS = ("forename", "surname")
+
+
+def person_term_frequencies(
+    features: pa.Table, clusters: Sequence[Sequence[int]], column: str
+) -> pa.Table:
+    """How common each value of a name column is among people, not mentions.
+
+    Counted per mention, a name is as common as its bearers are mentioned: one
+    much-recorded "Kieran Walsh" makes "Walsh" look common, and his own
+    mentions agreeing on it count for little. Counted once per person (a
+    cluster of an earlier pass), a name is as common as the people bearing it.
+
+    Args:
+        features: Person features (`unique_id` and the column).
+        clusters: Mention unique ids grouped into people.
+        column: The name column.
+
+    Returns:
+        A table of `column` and `tf_<column>` (Splink's term-frequency lookup).
+    """
+    value_of = dict(
+        zip(
+            features.column("unique_id").to_pylist(),
+            features.column(column).to_pylist(),
+            strict=True,
+        )
+    )
+    counts: dict[str, int] = {}
+    for cluster in clusters:
+        for value in {value_of[m] for m in cluster} - {None}:
+            counts[value] = counts.get(value, 0) + 1
+    total = sum(counts.values()) or 1
+    return pa.table(
+        {column: list(counts), f"tf_{column}": [n / total for n in counts.values()]},
+        schema=pa.schema([(column, pa.string()), (f"tf_{column}", pa.float64())]),
+    )
+
+
+def predict_pairs(
+    features: pa.Table,
+    options: PersonModelOptions,
+    people: Sequence[Sequence[int]] | None = None,
+) -> pa.Table:
     """Trains the model on the features and scores every blocked pair.
 
     Args:
         features: Person features (`features.PERSON_SCHEMA`, plus collective columns).
         options: Training and threshold options.
+        people: Clusters of an earlier pass; when given, names are weighed by
+            how many people bear them rather than how many mentions.
 
     Returns:
         Pairs at or above the threshold: `unique_id_l`, `unique_id_r`, `match_probability`.
@@ -322,6 +368,13 @@ def predict_pairs(features: pa.Table, options: PersonModelOptions) -> pa.Table:
     db_api = DuckDBAPI()
     frame = db_api.register(features, dataset_display_name="person_mentions")
     linker = Linker(frame, settings(optional=usable_columns(features)), log_level=None)
+    if people is not None:
+        for column in TF_COLUMNS:
+            lookup = db_api.register(
+                person_term_frequencies(features, people, column),
+                dataset_display_name=f"person_tf_{column}",
+            )
+            linker.table_management.register_term_frequency_lookup(lookup, column)
     training = linker.training
     training.estimate_probability_two_random_records_match(
         [block_on("forename_key", "surname_key", "dob")], recall=0.5

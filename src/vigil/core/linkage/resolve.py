@@ -107,7 +107,9 @@ def _person_groups(
             together = collective.associates(record_of, clusters)
             linked["associates"] = together
             table = collective.with_columns(table, linked)
-            clusters = consistency.consistent_clusters(table, persons.predict_pairs(table, options))
+            clusters = consistency.consistent_clusters(
+                table, persons.predict_pairs(table, options, clusters)
+            )
     raw = mentions.column("name").to_pylist()
     return [
         identifiers.Group("person", _person_display(raw[r] for r in c), tuple(sorted(c)))
