@@ -172,17 +172,28 @@ def burglary(s: Scribe, day: date, who: Person | None = None) -> Draft | None:
     return draft
 
 
-def theft_from_vehicle(s: Scribe, day: date) -> Draft | None:
-    """Theft from a parked car: the owner and the car."""
-    rng = s.rng
+def _car_crime(
+    s: Scribe, day: date, *, offence: str, title: str, delay: tuple[int, int]
+) -> tuple[Draft, Mention, Mention] | None:
+    """A crime against a car and its owner: the record, the owner and the car."""
     owner, car = _car_owner(s, day)
     if owner is None or car < 0:
         return None
-    draft = s.draft("police", "crime", day, role="Police Constable", delay=(1, 48))
-    draft.offence, draft.title, draft.sensitivity = "45", "Theft from a motor vehicle", "official"
+    draft = s.draft("police", "crime", day, role="Police Constable", delay=delay)
+    draft.offence, draft.title, draft.sensitivity = offence, title, "official"
     v = s.person(draft, owner, "victim", day, FORMAL)
     c = s.vehicle(draft, car)
     draft.link(v, c, "owns")
+    return draft, v, c
+
+
+def theft_from_vehicle(s: Scribe, day: date) -> Draft | None:
+    """Theft from a parked car: the owner and the car."""
+    rng = s.rng
+    crime = _car_crime(s, day, offence="45", title="Theft from a motor vehicle", delay=(1, 48))
+    if crime is None:
+        return None
+    draft, v, c = crime
     draft.text = (
         f"{v['name']} left vehicle {c['vrm']} parked overnight. Window smashed and "
         f"{rng.choice(_FROM_VEHICLE)} taken. No witnesses, no CCTV."
@@ -194,14 +205,10 @@ def theft_from_vehicle(s: Scribe, day: date) -> Draft | None:
 def theft_of_vehicle(s: Scribe, day: date) -> Draft | None:
     """A stolen car, sometimes found burnt out."""
     rng = s.rng
-    owner, car = _car_owner(s, day)
-    if owner is None or car < 0:
+    crime = _car_crime(s, day, offence="48", title="Theft of a motor vehicle", delay=(1, 24))
+    if crime is None:
         return None
-    draft = s.draft("police", "crime", day, role="Police Constable", delay=(1, 24))
-    draft.offence, draft.title, draft.sensitivity = "48", "Theft of a motor vehicle", "official"
-    v = s.person(draft, owner, "victim", day, FORMAL)
-    c = s.vehicle(draft, car)
-    draft.link(v, c, "owns")
+    draft, v, c = crime
     ending = rng.choice(
         (
             "Vehicle later found burnt out on waste ground.",
