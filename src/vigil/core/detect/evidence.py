@@ -17,6 +17,7 @@ from vigil.core.detect.inputs import (
     Record,
     occurred_date,
 )
+from vigil.core.normalise.ages import age_on
 
 
 def age_at(mention: Mention, record: Record) -> float | None:
@@ -33,7 +34,7 @@ def age_at(mention: Mention, record: Record) -> float | None:
     if born is None:
         return None
     on: date = record.occurred or record.recorded_at.date()
-    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    years = age_on(born, on)
     return float(years) if years >= 0 else None
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from vigil.core.normalise import names, phones, vehicles
+from vigil.core.normalise.ages import age_on
 from vigil.core.publish import KnownEntity
 from vigil.web.entities.models import EntityMention
 from vigil.web.records.models import Mention, Record
@@ -107,7 +108,5 @@ def _is_child(row: dict[str, Any]) -> bool:
             born, then = date.fromisoformat(row["dob"][:10]), date.fromisoformat(on[:10])
         except ValueError:
             return int(on[:4]) - int(row["dob"][:4]) < _CHILD_AGE
-        return (
-            then.year - born.year - ((then.month, then.day) < (born.month, born.day))
-        ) < _CHILD_AGE
+        return age_on(born, then) < _CHILD_AGE
     return False
