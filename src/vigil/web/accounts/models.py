@@ -16,6 +16,11 @@ class Role(models.TextChoices):
     ANALYST = "analyst"
     PRACTITIONER = "practitioner"
     SUPERVISOR = "supervisor"
+    # Approves what a supervisor cannot: a subject dismissed twice, a complainant called vexatious.
+    SENIOR_REVIEWER = "senior_reviewer"
+    # Outside the line of management: closes escalated findings, approves "vexatious".
+    INDEPENDENT_REVIEWER = "independent_reviewer"
+    # Inquiry and watchdog teams: read the record of who knew what, publish redacted findings.
     AUDITOR = "auditor"
 
 
