@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 # The browser tests drive Debian's Chromium; no browser is ever downloaded.
 CHROMIUM := /usr/bin/chromium
+# Spark (vigil link --engine spark, and its test) runs on Debian's Java 17.
+JAVA := /usr/bin/java
+PANGO := /usr/share/doc/libpangoft2-1.0-0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: setup demo test lint bench clean
@@ -25,16 +28,25 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+$(JAVA):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless
+
+# WeasyPrint (published reports as PDF) needs Debian's Pango and a font.
+$(PANGO):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
 ## setup: create .venv, install the pinned dependencies, migrate the database (idempotent)
-setup: $(STAMP) $(NODE_STAMP)
+setup: $(STAMP) $(NODE_STAMP) $(PANGO)
 	$(BIN)/vigil migrate
 
-## demo: generate the demo town, load it into var/vigil.sqlite3, print what was loaded
+## demo: generate the demo town, load, link and detect it, print the demo users, serve on :8000
 demo: setup
-	$(BIN)/vigil demo
+	$(BIN)/vigil demo --serve
 
 ## test: the whole suite (on PostgreSQL too when DATABASE_URL points there)
-test: setup $(CHROMIUM)
+test: setup $(CHROMIUM) $(JAVA)
 	$(BIN)/pytest
 
 ## lint: ruff and mypy, failing on any finding

@@ -1,14 +1,21 @@
 """Detection benchmark: monthly replay over 2000-2016, scored against scenario truth.
 
-For each seed and scale, generates a town (kept under bench/out/), ingests it
-into a fresh temporary SQLite store (`python -m vigil ingest`), replays
-linkage and detection monthly over 2000-2016 as `vigil replay` does (in a
-child process on that store), and prints network recall, alert precision,
-alerts on decoys and decoys in high-priority alerts, the median lead time
-from each network's second independent concern to its first alert (the
-replay step it was first raised at) and replay wall time.
+For each seed and scale, generates a town (kept under bench/out/), replays
+linkage and detection monthly over 2000-2016 as `vigil replay` does, and
+prints network recall, alert precision, alerts on decoys and decoys in
+high-priority alerts, the median lead time from each network's second
+independent concern to its first alert (the replay step it was first raised
+at), the replay's wall time with its linkage and detection parts, its CPU time
+(user and system, all threads: on a busy machine the fairer figure), and how
+many steps linked in full. A last line per scale gives the mean.
 
-    .venv/bin/python bench/detect.py [--seeds 1 2 3 4 5] [--scales 1 10] [--relink-every 12]
+By default the replay reads the bundle directly (the same records the store's
+snapshot gives, without the ingest); `--store` ingests each town into a fresh
+temporary SQLite store and replays through `vigil replay`'s service instead.
+Each replay runs in a child process of its own.
+
+    .venv/bin/python bench/detect.py [--seeds 1 2 3 4 5] [--scales 1 10]
+        [--relink-every 24] [--relink-growth 2] [--store]
 """
 
 from __future__ import annotations
@@ -17,46 +24,103 @@ import argparse
 import os
 import pickle
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
+START, END = "2000-01-01", "2016-12-31"
 
-REPLAY = """
+FROM_BUNDLE = """
+import pickle, sys, time
+from datetime import date
+from pathlib import Path
+from vigil.core.detect import read_bundle_inputs
+from vigil.core.detect.replay import ReplayData, replay, replay_steps
+from vigil.core.linkage import read_bundle
+
+folder = Path({folder!r})
+started, cpu = time.monotonic(), time.process_time()
+mentions, links = read_bundle(folder)
+unlinked = read_bundle_inputs(folder, {{}})
+data = ReplayData(mentions, links, unlinked.records, unlinked.actions)
+steps = replay_steps(date.fromisoformat({start!r}), date.fromisoformat({end!r}), "month")
+result = replay(data, steps, relink_every={relink}, relink_growth={growth})
+wall = time.monotonic() - started
+Path(sys.argv[1]).write_bytes(pickle.dumps((result, wall, time.process_time() - cpu)))
+"""
+
+FROM_STORE = """
 import pickle, sys, time
 from datetime import date
 from vigil.commands.database import open_store
+from pathlib import Path
 open_store()
 from vigil.web.alerts import services
-started = time.monotonic()
+started, cpu = time.monotonic(), time.process_time()
 run = services.alerts_replay(
-    start=date(2000, 1, 1), end=date(2016, 12, 31), every="month", relink_every={relink}
+    start=date.fromisoformat({start!r}), end=date.fromisoformat({end!r}), every="month",
+    relink_every={relink}
 )
 wall = time.monotonic() - started
-sys.stdout.buffer.write(pickle.dumps((run.result, run.link_seconds, run.detect_seconds, wall)))
+Path(sys.argv[1]).write_bytes(pickle.dumps((run.result, wall, time.process_time() - cpu)))
 """
+
+COLUMNS = (
+    ("seed", 4, "d"),
+    ("scale", 5, "g"),
+    ("records", 7, "d"),
+    ("recall", 6, ".2f"),
+    ("precision", 9, ".3f"),
+    ("alerts", 6, "d"),
+    ("on decoys", 9, "d"),
+    ("decoys hi", 9, "d"),
+    ("lead d", 6, "g"),
+    ("replay s", 8, ".1f"),
+    ("cpu s", 7, ".1f"),
+    ("link s", 7, ".1f"),
+    ("detect s", 8, ".1f"),
+    ("full", 4, "d"),
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 10])
-    parser.add_argument("--relink-every", type=int, default=12)
-    args = parser.parse_args()
-    print(
-        f"{'seed':>4} {'scale':>5} {'recall':>6} {'precision':>9} {'alerts':>6} "
-        f"{'on decoys':>9} {'decoys hi':>9} {'lead d':>6} {'replay s':>8} "
-        f"{'link s':>7} {'detect s':>8}",
-        flush=True,
+    parser.add_argument(
+        "--relink-every", type=int, default=24, help="link in full every this many steps"
     )
+    parser.add_argument(
+        "--relink-growth",
+        type=float,
+        default=2.0,
+        help="and whenever the known mentions have grown this many times over",
+    )
+    parser.add_argument("--store", action="store_true", help="ingest and replay via the store")
+    args = parser.parse_args()
+    print(" ".join(f"{name:>{width}}" for name, width, _ in COLUMNS), flush=True)
     for scale in args.scales:
-        for seed in args.seeds:
-            run(seed, scale, args.relink_every)
+        rows = [
+            run(seed, scale, args.relink_every, args.relink_growth, store=args.store)
+            for seed in args.seeds
+        ]
+        mean = {
+            name: statistics.fmean(r[name] for r in rows if r[name] is not None)
+            if any(r[name] is not None for r in rows)
+            else None
+            for name, _, _ in COLUMNS[2:]
+        }
+        print(_line({"seed": "mean", "scale": scale, **mean}), flush=True)
 
 
-def run(seed: int, scale: float, relink_every: int) -> None:
+def run(
+    seed: int, scale: float, relink_every: int, growth: float, *, store: bool
+) -> dict[str, Any]:
+    """Replays and scores one town; prints and returns its row."""
     from vigil.core.detect import load_config
     from vigil.core.detect.evaluate import score_alerts
     from vigil.core.scenario import generate
@@ -65,6 +129,41 @@ def run(seed: int, scale: float, relink_every: int) -> None:
     town = HERE / "out" / f"town-{seed}-{scale:g}"
     if not (town / "truth.json").exists():
         generate(town, seed=seed, scale=scale)
+    if store:
+        result, wall, cpu = _via_store(town, relink_every)
+    else:
+        script = FROM_BUNDLE.format(
+            folder=str(town / "bundle"), start=START, end=END, relink=relink_every, growth=growth
+        )
+        result, wall, cpu = _child([sys.executable, "-c", script], dict(os.environ))
+    scores = score_alerts(
+        result.alerts,
+        read_truth(town / "truth.json"),
+        result.entity_of,
+        high=load_config().priority.high,
+        raised_at=result.raised_at,
+    )
+    row = {
+        "seed": seed,
+        "scale": scale,
+        "records": result.steps[-1].records,
+        "recall": scores.network_recall,
+        "precision": scores.alert_precision,
+        "alerts": scores.alerts,
+        "on decoys": scores.alerts_on_decoys,
+        "decoys hi": scores.decoys_in_high_priority,
+        "lead d": scores.median_lead_days,
+        "replay s": wall,
+        "cpu s": cpu,
+        "link s": sum(s.link_seconds for s in result.steps),
+        "detect s": sum(s.detect_seconds for s in result.steps),
+        "full": sum(s.full_link for s in result.steps),
+    }
+    print(_line(row), flush=True)
+    return row
+
+
+def _via_store(town: Path, relink_every: int) -> tuple[Any, float, float]:
     home = Path(tempfile.mkdtemp(prefix="vigil-bench-detect-"))
     env = {**os.environ, "VIGIL_HOME": str(home)}
     env.pop("DATABASE_URL", None)
@@ -77,31 +176,38 @@ def run(seed: int, scale: float, relink_every: int) -> None:
         )
         if ingest.returncode != 0:
             sys.exit(f"ingest failed ({ingest.returncode}): {ingest.stderr}")
-        replayed = subprocess.run(
-            [sys.executable, "-c", REPLAY.format(relink=relink_every)],
-            env=env,
-            capture_output=True,
-        )
-        if replayed.returncode != 0:
-            sys.exit(f"replay failed: {replayed.stderr.decode()[-2000:]}")
+        script = FROM_STORE.format(start=START, end=END, relink=relink_every)
+        return _child([sys.executable, "-c", script], env)
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    # Only the core result crosses: our own child process wrote it.
-    result, link_seconds, detect_seconds, wall = pickle.loads(replayed.stdout)
-    scores = score_alerts(
-        result.alerts,
-        read_truth(town / "truth.json"),
-        result.entity_of,
-        high=load_config().priority.high,
-        raised_at=result.raised_at,
-    )
-    lead = "-" if scores.median_lead_days is None else f"{scores.median_lead_days:g}"
-    print(
-        f"{seed:>4} {scale:>5g} {scores.network_recall:>6.2f} {scores.alert_precision:>9.3f} "
-        f"{scores.alerts:>6} {scores.alerts_on_decoys:>9} {scores.decoys_in_high_priority:>9} "
-        f"{lead:>6} {wall:>8.1f} {link_seconds:>7.1f} {detect_seconds:>8.1f}",
-        flush=True,
-    )
+
+
+def _child(command: list[str], env: dict[str, str]) -> tuple[Any, float, float]:
+    # The result goes to a file of its own: libraries may print to stdout.
+    with tempfile.TemporaryDirectory(prefix="vigil-bench-detect-") as folder:
+        out = Path(folder) / "result.pickle"
+        replayed = subprocess.run([*command, str(out)], env=env, capture_output=True)
+        if replayed.returncode != 0:
+            sys.exit(f"replay failed: {replayed.stderr.decode()[-2000:]}")
+        # Only the core result crosses: our own child process wrote it.
+        result, wall, cpu = pickle.loads(out.read_bytes())
+    return result, wall, cpu
+
+
+def _line(row: dict[str, Any]) -> str:
+    cells = []
+    for name, width, form in COLUMNS:
+        value = row.get(name)
+        if value is None:
+            text = "-"
+        elif isinstance(value, str):
+            text = value
+        elif form == "d" and isinstance(value, float) and not value.is_integer():
+            text = f"{value:.1f}"  # a mean
+        else:
+            text = format(int(value) if form == "d" else value, form)
+        cells.append(f"{text:>{width}}")
+    return " ".join(cells)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +55,13 @@ def write_bundle(tmp_path: Path) -> BundleWriter:
         return folder
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Sign-in rate limits live in the cache: no test inherits another's attempts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -31,8 +31,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from vigil.commands.api_clients import register as register_api_clients
 from vigil.commands.audit import register as register_audit
+from vigil.commands.complaints import register as register_complaints
 from vigil.commands.database import open_store
+from vigil.commands.demo import demo_finish
 from vigil.commands.detect import register as register_detect
 from vigil.commands.knowledge import register as register_knowledge
 from vigil.commands.linkage import register as register_linkage
@@ -289,8 +292,13 @@ def _generate(out_dir: Path, seed: int, scale: float, quiet: bool) -> Any:
 def demo_command(
     seed: Annotated[int, typer.Option(help="Random seed of the demo town.")] = 1,
     scale: Annotated[float, typer.Option(help="Size of the demo town.", min=0.01)] = 1.0,
+    serve: Annotated[
+        bool, typer.Option(help="Then serve the web application on the demo data.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Generate the demo town, load it, and summarise what was loaded."""
+    """Generate the demo town, load it, link and detect, make the demo users, and serve."""
     from django.conf import settings
 
     open_store()
@@ -310,15 +318,18 @@ def demo_command(
     out.print(f"Demo town written to {target}; database under {settings.VIGIL_HOME}.")
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
+    demo_finish(serve=serve, host=host, port=port)
 
 
 register_audit(app)
+register_api_clients(app)
 register_serve(app)
 register_users(app)
 register_linkage(app)
 register_publish(app)
 register_detect(app)
 register_knowledge(app)
+register_complaints(app)
 
 
 def main() -> None:

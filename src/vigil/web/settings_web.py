@@ -68,6 +68,11 @@ STATICFILES_DIRS = [
     ("govuk", NODE_MODULES / "govuk-frontend/dist/govuk"),
     ("moj", NODE_MODULES / "@ministryofjustice/frontend/moj"),
     ("htmx", NODE_MODULES / "htmx.org/dist"),
+    ("cytoscape", NODE_MODULES / "cytoscape/dist"),
+    ("vega", NODE_MODULES / "vega/build"),
+    ("vega-lite", NODE_MODULES / "vega-lite/build"),
+    ("vega-embed", NODE_MODULES / "vega-embed/build"),
+    ("vega-interpreter", NODE_MODULES / "vega-interpreter/build"),
     ("vigil", Path(__file__).resolve().parent / "static/vigil"),
 ]
 # Served straight from the folders above: no collectstatic step to forget.
@@ -94,6 +99,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "reset_password": "5/m/ip,3/m/key",
 }
+# The limits count in this cache: one per process, shared by all of waitress's threads.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Vigil"
@@ -153,3 +160,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# An API push of a few thousand records is a few megabytes; forms are far smaller.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024

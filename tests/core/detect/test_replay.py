@@ -9,10 +9,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from vigil.core.detect import Alert, DetectInput, Record, detect
+from vigil.core.detect import Alert, DetectInput, Record, detect, read_bundle_inputs
 from vigil.core.detect.inputs import MentionKey
-from vigil.core.detect.replay import ReplayData, ReplayResult, replay, replay_steps
-from vigil.core.linkage import LINKS_SCHEMA, MENTIONS_SCHEMA
+from vigil.core.detect.replay import (
+    ReplayData,
+    ReplayResult,
+    ResolverLinking,
+    replay,
+    replay_steps,
+)
+from vigil.core.linkage import LINKS_SCHEMA, MENTIONS_SCHEMA, read_bundle
+from vigil.core.scenario import generate
 
 from .helpers import build, concern, day
 
@@ -181,3 +188,110 @@ def test_entities_found_before_the_replay_keep_their_ids() -> None:
     )
     assert given[0][("r1", "p1")] == "person-kept"
     assert result.entity_of[("r1", "p1")] == "person-kept"
+
+
+class Counting:
+    """A `Linking` that records which kind of link each step asked for."""
+
+    def __init__(self, truth: Mapping[MentionKey, str]) -> None:
+        self.truth = truth
+        self.calls: list[tuple[str, int, int]] = []  # (kind, mentions given, already linked)
+
+    def _found(self, mentions: pa.Table) -> dict[MentionKey, str]:
+        keys = zip(
+            mentions.column("record_id").to_pylist(),
+            mentions.column("ref").to_pylist(),
+            strict=True,
+        )
+        return {key: self.truth[key] for key in keys}
+
+    def full(
+        self, mentions: pa.Table, links: pa.Table, previous: Mapping[MentionKey, str]
+    ) -> dict[MentionKey, str]:
+        self.calls.append(("full", mentions.num_rows, 0))
+        return self._found(mentions)
+
+    def update(
+        self, mentions: pa.Table, links: pa.Table, assigned: Mapping[MentionKey, str]
+    ) -> dict[MentionKey, str]:
+        self.calls.append(("update", mentions.num_rows, len(assigned)))
+        return self._found(mentions)
+
+
+def test_an_update_links_new_mentions_with_the_known_ones_that_share_a_key() -> None:
+    letters = "abcdefg"
+    # Seven records, one a month; child-c returns in the last, with a new adult.
+    data = build(
+        *(concern(f"r{i}", 30 * i + 5, f"adult-{x}", f"child-{x}") for i, x in enumerate(letters)),
+        concern("r7", 30 * 7 + 5, "adult-z", "child-c"),
+    )
+    tables, truth = as_replay(data)
+    linking = Counting(truth)
+    steps = replay_steps(date(2010, 1, 1), date(2010, 8, 31), "month")
+    replay(tables, steps, link=linking, relink_every=100, relink_growth=100)
+    # Updates month by month, each given its new record's two mentions alone;
+    # the last step links in full.
+    assert linking.calls[:7] == [("update", 2, 0)] * 7
+    assert linking.calls[7] == ("full", 16, 0)
+    linking.calls.clear()
+    replay(tables, steps, link=linking, relink_every=100, relink_growth=100, end_in_full=False)
+    # Unless told not to: the last update is given child-c's known record (both its
+    # mentions, already linked) beside the new one.
+    assert linking.calls[7] == ("update", 4, 2)
+
+
+def test_growth_and_step_count_schedule_full_links() -> None:
+    data = build(*(concern(f"r{i}", 30 * i + 5, f"adult-{i}", f"child-{i}") for i in range(8)))
+    tables, truth = as_replay(data)
+    steps = replay_steps(date(2010, 1, 1), date(2010, 8, 31), "month")
+
+    def schedule(**kw: float) -> str:
+        result = replay(tables, steps, link=Counting(truth), **kw)  # type: ignore[arg-type]
+        return "".join("F" if s.full_link else "u" for s in result.steps)
+
+    # Known mentions 2, 4, 6, 8, ...: in full at 2 (first), 4 (doubled), 8, 16 and the last.
+    assert schedule(relink_every=100, relink_growth=2) == "FFuFuuuF"
+    # Every third step, and the last.
+    assert schedule(relink_every=3, relink_growth=100) == "uuFuuFuF"
+    assert schedule(relink_every=1) == "FFFFFFFF"
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory: pytest.TempPathFactory) -> ReplayData:
+    folder = tmp_path_factory.mktemp("replay-town")
+    generate(folder, seed=7, scale=0.5)
+    mentions, links = read_bundle(folder / "bundle")
+    unlinked = read_bundle_inputs(folder / "bundle", {})
+    return ReplayData(mentions, links, unlinked.records, unlinked.actions)
+
+
+def known_by(data: ReplayData, at: datetime) -> ReplayData:
+    """Only what was recorded (or done) by `at`."""
+    records = tuple(r for r in data.records if r.recorded_at <= at)
+    ids = pa.array([r.record_id for r in records], pa.string())
+    return ReplayData(
+        mentions=data.mentions.filter(pc.less_equal(data.mentions.column("recorded_at"), at)),
+        links=data.links.filter(pc.is_in(data.links.column("record_id"), ids)),
+        records=records,
+        actions=tuple(a for a in data.actions if a.taken_at <= at),
+    )
+
+
+@pytest.mark.slow
+def test_a_later_record_cannot_change_an_earlier_steps_alerts_with_the_resolver(
+    town: ReplayData,
+) -> None:
+    # Year ends 2000-2013. Linked in full at the first and whenever the known
+    # mentions have tripled, never at the end: every other step is an update
+    # (by the kept model once a full link has trained one, where enough people are near).
+    steps = replay_steps(date(2000, 1, 1), date(2013, 12, 31), "month")[11::12]
+    cut = 12  # the end of 2012, when the town's network has its second concern
+    schedule = {"relink_every": 100, "relink_growth": 3.0, "end_in_full": False}
+    everything, linking = ResolverLinking(), ResolverLinking()
+    whole = replay(town, steps, link=everything, **schedule)  # type: ignore[arg-type]
+    part = replay(known_by(town, steps[cut]), steps, link=linking, **schedule)  # type: ignore[arg-type]
+    assert everything.trained and linking.trained  # a person model was trained and kept
+    assert whole.steps[cut].fired
+    assert [s.fired for s in part.steps[: cut + 1]] == [s.fired for s in whole.steps[: cut + 1]]
+    # The cut did leave records out: those recorded after it are seen, later, by the whole.
+    assert whole.steps[-1].records > part.steps[-1].records == part.steps[cut].records

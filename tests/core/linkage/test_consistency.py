@@ -6,7 +6,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from vigil.core.linkage.consistency import consistent_clusters, dobs_agree
+from vigil.core.linkage.consistency import consistent_clusters, dobs_agree, identifiers_agree
 from vigil.core.linkage.features import PERSON_SCHEMA
 
 
@@ -63,3 +63,21 @@ def test_genders_identifiers_birth_and_records_are_contradictions() -> None:
 def test_consistent_pairs_join_transitively() -> None:
     table = features({"identifiers": ["nhs:1"]}, {}, {"identifiers": ["nhs:1", "pnc:9"]})
     assert groups(table, pairs((0, 1, 0.6), (1, 2, 0.7))) == [{0, 1, 2}]
+
+
+def test_an_identifier_keyed_with_a_slip_is_the_same_number() -> None:
+    assert identifiers_agree("9990011818", "9990011818")
+    assert identifiers_agree("9990011818", "9990011819")  # one digit out
+    assert identifiers_agree("9990011818", "9990018118")  # two swapped
+    assert not identifiers_agree("9990011818", "1234567890")
+    assert not identifiers_agree("999001181", "9990011818")  # one dropped: not as long
+
+
+def test_two_numbers_of_one_scheme_keep_people_apart_unless_a_slip_explains_them() -> None:
+    table = features(
+        {"identifiers": ["nhs:9990011818"]},
+        {"identifiers": ["nhs:9990011819"]},
+        {"identifiers": ["nhs:4445556667"]},
+    )
+    linked = pairs((0, 1, 0.99), (0, 2, 0.98), (1, 2, 0.97))
+    assert groups(table, linked) == [{0, 1}, {2}]

@@ -21,3 +21,35 @@ def test_a_much_mentioned_person_does_not_make_a_name_common() -> None:
     tf = dict(zip(names, shares, strict=True))
     assert tf == {"walsh": pytest.approx(0.5), "khan": pytest.approx(0.5)}
     assert table.column_names == ["surname", "tf_surname"]
+
+
+def test_an_em_pass_that_fails_leaves_every_comparison_in_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from splink import DuckDBAPI, Linker
+    from splink.internals.linker_components.training import LinkerTraining
+
+    from vigil.core.linkage import features
+    from vigil.core.linkage.persons import PersonModelOptions, _train, settings
+
+    def fails_midway(self: LinkerTraining, *args: object, **kwargs: object) -> None:
+        # As Splink does: the comparisons a pass cannot train leave the model
+        # while it runs (here: all but the first), and a failure leaves them out.
+        model = self._linker._settings_obj.core_model_settings
+        model.comparisons = model.comparisons[:1]
+        raise ValueError("m probability underflowed")
+
+    monkeypatch.setattr(
+        LinkerTraining, "estimate_parameters_using_expectation_maximisation", fails_midway
+    )
+    rows = [
+        {"row": i, "record_id": f"r{i}", "ref": "p1", "type": "person", "name": name, "dob": dob}
+        for i, (name, dob) in enumerate(
+            [("Ann Lee", "1990-01-02"), ("Anne Lee", "1990-01-02"), ("Bob Hart", "1980-05-06")] * 20
+        )
+    ]
+    table = features.person_features(rows)
+    linker = Linker(DuckDBAPI().register(table), settings(optional=[]), log_level=None)
+    _train(linker, PersonModelOptions(max_pairs_for_u=1e3))
+    names = [c.output_column_name for c in linker._settings_obj.core_model_settings.comparisons]
+    assert names == ["forename", "surname", "birth"]

@@ -36,7 +36,9 @@ def test_clean(written: str, clean: str, precision: Precision) -> None:
     assert postcodes.clean(written) == clean
 
 
-@pytest.mark.parametrize("written", ["", "N/A", "NO", "XX1 1AA", "1AA", "S60 1AAA", "hello"])
+@pytest.mark.parametrize(
+    "written", ["", "N/A", "NO", "XX1", "XX1 1", "1AA", "S60 1AAA", "AW3 7P", "hello"]
+)
 def test_not_postcodes(written: str) -> None:
     assert postcodes.parse(written) is None
     assert postcodes.clean(written) is None
@@ -57,10 +59,35 @@ def test_parts() -> None:
 
 
 @pytest.mark.parametrize(
-    ("written", "valid"), [("S60 1AA", True), ("S60 1", False), ("S60", False), ("XX1 1AA", False)]
+    ("written", "valid"),
+    [("S60 1AA", True), ("S60 1", False), ("S60", False), ("AW3 7PL", True), ("S60 1A", False)],
 )
 def test_is_valid(written: str, valid: bool) -> None:
     assert postcodes.is_valid(written) is valid
+
+
+@pytest.mark.parametrize("written", ["AW3 7PL", "aw37pl", "XX1 1AA", "AW13 OPL"])
+def test_a_whole_postcode_in_an_area_the_uk_does_not_use_is_read_by_its_shape(
+    written: str,
+) -> None:
+    value = postcodes.parse(written)
+    assert value is not None
+    assert value.precision is Precision.UNIT
+    assert value.known_area is False
+    assert value.sector is not None and value.district is not None
+    assert postcodes.keys(written) == (value.unit, value.sector, value.district, value.area)
+
+
+def test_real_areas_are_known() -> None:
+    for written in ("S60 1AA", "GIR 0AA", "S60"):
+        value = postcodes.parse(written)
+        assert value is not None and value.known_area is True
+
+
+def test_fictional_postcodes_compare_like_real_ones() -> None:
+    assert postcodes.compare("AW3 7PL", "aw3 7pl") == PostcodeLevel.UNIT
+    assert postcodes.compare("AW3 7PL", "AW3 7QX") == PostcodeLevel.SECTOR
+    assert postcodes.compare("AW3 7PL", "AW4 1AB") == PostcodeLevel.AREA
 
 
 @pytest.mark.parametrize(

@@ -75,3 +75,13 @@ def test_address_phone_postcode_dob_and_partial_plate() -> None:
 def test_words_inside_other_words_are_not_matched() -> None:
     matcher = KnownMatcher.build([MO])
     assert matcher.find("Moscow and Khanate") == []
+
+
+def test_a_partial_plate_at_the_very_end_of_a_text() -> None:
+    redactor = Redactor([CAR, KnownEntity("vehicle-2", "vehicle", vrms=("AB1?",))], ner=False)
+    for text, plate in (
+        ("car YB02 KL?", "YB02 KL?"),
+        ("AB1?", "AB1?"),
+        ("in YB02 KL? x", "YB02 KL?"),
+    ):
+        assert [text[s.start : s.end] for s in redactor.spans(text)] == [plate]

@@ -99,7 +99,8 @@ def test_snapshot_as_of_leaves_out_later_records(
     assert pq.read_table(links_path).num_rows == every.links.num_rows
 
 
-def test_a_judgement_is_stored() -> None:
+def test_a_judgement_is_stored(write_bundle: BundleWriter) -> None:
+    bundle_ingest(path=write_bundle(records=[make_record("r1"), make_record("r2")]))
     judgement = services.judgement_record(
         left=("r1", "p1"), right=("r2", "p2"), verdict="not_same", by="analyst-1"
     )

@@ -69,6 +69,8 @@ class Event(StrEnum):
     DECISION = "decision"
     PUBLICATION = "publication"
     ERASURE = "erasure"
+    COMPLAINT_RECEIVED = "complaint_received"
+    COMPLAINT_TRANSITION = "complaint_transition"
 
     @property
     def usual_category(self) -> Category | None:
@@ -88,6 +90,8 @@ _USUAL_CATEGORY: dict[Event, Category] = {
     Event.DECISION: Category.ALTERATION,
     Event.PUBLICATION: Category.DISCLOSURE,
     Event.ERASURE: Category.ERASURE,
+    Event.COMPLAINT_RECEIVED: Category.COLLECTION,
+    Event.COMPLAINT_TRANSITION: Category.ALTERATION,
 }
 
 
@@ -109,6 +113,8 @@ class ObjectKind(StrEnum):
     COMPLAINT = "complaint"
     FINDING = "finding"
     REPORT = "report"
+    RECOMMENDATION = "recommendation"
+    ESCALATION = "escalation"
 
 
 @dataclass(frozen=True, slots=True)

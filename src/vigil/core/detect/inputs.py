@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,12 @@ class DetectInput:
     actions: tuple[Action, ...] = field(default=())
 
 
+@lru_cache(maxsize=65536)
 def occurred_date(text: str | None) -> date | None:
-    """The earliest day a possibly partial ISO date can mean, or None."""
+    """The earliest day a possibly partial ISO date can mean, or None.
+
+    Cached: detection asks again for every date of birth at every replay step.
+    """
     if not text:
         return None
     try:

@@ -7,10 +7,20 @@ subjects) across steps, and its `raised_at` is the first step it fired at.
 
 Linking every step in full is too slow at scale, so a step links
 incrementally: the new mentions are resolved together with the known
-mentions that share a crude key with them (a first and last name, a plate, a phone
-number, a postcode), and only the new mentions take their entity from that;
-every `relink_every` steps, and at the last step, everything known is
-re-linked in full, with entity ids carried over where membership persists.
+mentions that share a blocking key with them (a name, its spelling or sound,
+a date of birth, a plate, a phone number, a postcode), and only the new
+mentions take their entity from that. Everything known is re-linked in full
+(with entity ids carried over where membership persists) every
+`relink_every` steps, whenever what is known has grown by `relink_growth`
+times since the last full link, and at the last step.
+
+With vigil's own resolver (`ResolverLinking`, the default), a full link
+trains the person model and the steps up to the next full link score new
+mentions with those parameters rather than training on a handful of mentions
+(a neighbourhood of fewer people than the model needs is linked by the
+resolver's strict rule, as a full link of so few would be).
+Every key and subset is cut from what was recorded by the step, so a step's
+linkage, and its alerts, cannot depend on a later record.
 """
 
 from __future__ import annotations
@@ -23,12 +33,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
+from functools import cache
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from vigil.core.detect.config import DetectConfig, load_config
+from vigil.core.detect.harm import HarmIndex, load_harm
 from vigil.core.detect.inputs import Action, DetectInput, Link, Mention, MentionKey, Record
-from vigil.core.detect.run import Alert
+from vigil.core.detect.run import Alert, detect
+from vigil.core.linkage import features, resolve
+from vigil.core.linkage.incremental import PersonModel, Previous
+from vigil.core.linkage.persons import MIN_MENTIONS_FOR_MODEL, PersonModelOptions
 
 # (mentions, links, previous assignment) -> entity id for each mention given.
 LinkFn = Callable[[pa.Table, pa.Table, Mapping[MentionKey, str]], dict[MentionKey, str]]
@@ -38,6 +55,106 @@ DetectFn = Callable[[DetectInput, datetime], list[Alert]]
 EVERY = ("month", "week")
 # Columns the incremental link compares on; never ethnicity, nationality or religion.
 _KEY_COLUMNS = ("name", "aliases", "vrm", "phone", "email", "postcode", "number")
+# Person feature columns that, together, put two mentions in one block (as the
+# person model's blocking rules do): a new mention is linked with every known
+# mention sharing one of these.
+_PERSON_BLOCKS = (
+    ("forename_key", "surname_key"),
+    ("surname_spelling", "forename_initial"),
+    ("forename_metaphone", "surname_metaphone"),
+    ("dob",),
+    ("phone",),
+    ("staff", "forename_key"),
+    ("staff", "surname_key"),
+    ("forename_key", "postcode_unit"),
+    ("forename_key", "address_key"),
+    ("surname_key", "postcode_unit"),
+    ("forename_key", "birth_year"),
+)
+
+
+class Linking(Protocol):
+    """How replay links: everything known, or the new mentions with their neighbours."""
+
+    def full(
+        self, mentions: pa.Table, links: pa.Table, previous: Mapping[MentionKey, str]
+    ) -> dict[MentionKey, str]:
+        """Links everything known; `previous` ids are kept where membership persists."""
+        ...
+
+    def update(
+        self, mentions: pa.Table, links: pa.Table, assigned: Mapping[MentionKey, str]
+    ) -> dict[MentionKey, str]:
+        """Links new mentions (those not in `assigned`) among known ones (those in it)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    """A link function used for full links and updates alike."""
+
+    link: LinkFn
+
+    def full(
+        self, mentions: pa.Table, links: pa.Table, previous: Mapping[MentionKey, str]
+    ) -> dict[MentionKey, str]:
+        return self.link(mentions, links, previous)
+
+    def update(
+        self, mentions: pa.Table, links: pa.Table, assigned: Mapping[MentionKey, str]
+    ) -> dict[MentionKey, str]:
+        return self.link(mentions, links, assigned)
+
+
+def _assignment(memberships: pa.Table) -> dict[MentionKey, str]:
+    return dict(
+        zip(
+            zip(
+                memberships.column("record_id").to_pylist(),
+                memberships.column("ref").to_pylist(),
+                strict=True,
+            ),
+            memberships.column("entity_id").to_pylist(),
+            strict=True,
+        )
+    )
+
+
+class ResolverLinking:
+    """Vigil's resolver: a full link trains the person model, updates reuse its parameters.
+
+    Until a full link has trained a model (too few person mentions), an
+    update links its mentions by the resolver as a full link would.
+
+    Attributes:
+        model: The person model the last full link trained, if any.
+        trained: How many full links trained a model.
+    """
+
+    def __init__(self, options: PersonModelOptions | None = None) -> None:
+        self.options = options
+        self.model: PersonModel | None = None
+        self.trained = 0
+
+    def full(
+        self, mentions: pa.Table, links: pa.Table, previous: Mapping[MentionKey, str]
+    ) -> dict[MentionKey, str]:
+        resolution = resolve(mentions, links, previous=previous, options=self.options)
+        self.model = resolution.model
+        self.trained += resolution.model is not None
+        return _assignment(resolution.memberships)
+
+    def update(
+        self, mentions: pa.Table, links: pa.Table, assigned: Mapping[MentionKey, str]
+    ) -> dict[MentionKey, str]:
+        people = pc.sum(pc.equal(mentions.column("type"), "person")).as_py() or 0
+        if self.model is None or people < MIN_MENTIONS_FOR_MODEL:
+            # Few enough for the resolver's strict rule, much quicker than scoring
+            # by the model; never kept (a model trained on a handful is no model).
+            resolution = resolve(mentions, links, previous=assigned, options=self.options)
+            return _assignment(resolution.memberships)
+        since = Previous(assignment=assigned, linked_mentions={}, model=self.model)
+        return _assignment(resolve(mentions, links, since=since).memberships)
 
 
 def _day_end(day: date) -> datetime:
@@ -103,6 +220,7 @@ class StepStats:
     full_link: bool
     link_seconds: float
     detect_seconds: float
+    fired: frozenset[str] = frozenset()  # the keys of the alerts firing at the step
 
 
 @dataclass(slots=True)
@@ -134,6 +252,30 @@ def _sorted_by(table: pa.Table, column: str) -> pa.Table:
     return table.take(pc.sort_indices(table, sort_keys=[(column, "ascending")]))
 
 
+def _person_keys(mentions: pa.Table) -> dict[int, set[str]]:
+    """Blocking keys of each person mention (by row), from its own fields alone."""
+    table = features.person_features(features.person_rows(mentions))
+    blocks = [b for b in _PERSON_BLOCKS if all(c in table.column_names for c in b)]
+    columns = {c: table.column(c).to_pylist() for b in blocks for c in b}
+    names = zip(
+        table.column("forename_key").to_pylist(),
+        table.column("surname_key").to_pylist(),
+        strict=True,
+    )
+    out: dict[int, set[str]] = {}
+    for i, (row, (forename, surname)) in enumerate(
+        zip(table.column("unique_id").to_pylist(), names, strict=True)
+    ):
+        keys = out.setdefault(row, set())
+        for block in blocks:
+            values = [columns[c][i] for c in block]
+            if all(v is not None and v != "" for v in values):
+                keys.add("|".join(block) + "=" + "|".join(str(v) for v in values))
+        if forename and surname:  # either way round ("Kaur Danny" for "Danny Kaur")
+            keys.add("names=" + "|".join(sorted((forename, surname))))
+    return out
+
+
 def _crude_keys(row: Mapping[str, object]) -> set[str]:
     """Loose keys a mention shares with any mention that might be the same entity."""
     keys: set[str] = set()
@@ -157,8 +299,10 @@ def _crude_keys(row: Mapping[str, object]) -> set[str]:
 class _Linker:
     """Entity assignments as the replay moves forward."""
 
-    def __init__(self, mentions: pa.Table, link: LinkFn, previous: Mapping[MentionKey, str]):
-        self.link = link
+    def __init__(
+        self, mentions: pa.Table, linking: Linking, previous: Mapping[MentionKey, str]
+    ) -> None:
+        self.linking = linking
         self.assigned: dict[MentionKey, str] = {}
         self.previous = dict(previous)
         self.keys = list(
@@ -168,17 +312,29 @@ class _Linker:
                 strict=True,
             )
         )
-        columns = {c: mentions.column(c).to_pylist() for c in _KEY_COLUMNS}
+        columns = {
+            c: mentions.column(c).to_pylist() if c in mentions.column_names else None
+            for c in _KEY_COLUMNS
+        }
         self.crude = [
-            _crude_keys({c: columns[c][i] for c in _KEY_COLUMNS}) for i in range(len(self.keys))
+            _crude_keys({c: v[i] for c, v in columns.items() if v is not None})
+            for i in range(len(self.keys))
         ]
+        for row, keys in _person_keys(mentions).items():
+            self.crude[row] |= keys
         self.rows_by_key: dict[str, list[int]] = {}
+        self.rows_of_record: dict[str, list[int]] = {}
         self.done = 0  # mentions rows [0, done) are assigned
+        self.full_at = 0  # how many rows the last full link saw
 
     def full(self, mentions: pa.Table, links: pa.Table, upto: int) -> None:
-        found = self.link(mentions.slice(0, upto), links, {**self.previous, **self.assigned})
+        # Ids found before the replay are labels only: they never decide membership.
+        found = self.linking.full(
+            mentions.slice(0, upto), links, {**self.previous, **self.assigned}
+        )
         self.assigned = {key: found[key] for key in self.keys[:upto]}
         self._index(upto)
+        self.full_at = upto
 
     def incremental(self, mentions: pa.Table, links: pa.Table, upto: int) -> None:
         if upto == self.done:
@@ -188,12 +344,22 @@ class _Linker:
         for row in new:
             for key in self.crude[row]:
                 near.update(self.rows_by_key.get(key, ()))
+        # Whole records, so that a mention is linked with what its record says about it.
+        records = {self.keys[r][0] for r in near}
+        near.update(r for record_id in records for r in self.rows_of_record[record_id])
         rows = sorted(near) + list(new)
-        records = {self.keys[r][0] for r in rows}
-        found = self.link(
+        found = self.linking.update(
             mentions.take(pa.array(rows, pa.int64())),
-            links.filter(pc.is_in(links.column("record_id"), pa.array(sorted(records)))),
-            {**self.previous, **self.assigned},
+            links.filter(
+                pc.is_in(
+                    links.column("record_id"),
+                    pa.array(sorted(records | {self.keys[r][0] for r in new}), pa.string()),
+                )
+            ),
+            {
+                **(self.previous if isinstance(self.linking, _Plain) else {}),
+                **{self.keys[r]: self.assigned[self.keys[r]] for r in near},
+            },
         )
         for row in new:
             self.assigned[self.keys[row]] = found[self.keys[row]]
@@ -203,35 +369,64 @@ class _Linker:
         for row in range(self.done, upto):
             for key in self.crude[row]:
                 self.rows_by_key.setdefault(key, []).append(row)
+            self.rows_of_record.setdefault(self.keys[row][0], []).append(row)
         self.done = upto
+
+
+@cache
+def _packaged() -> tuple[DetectConfig, HarmIndex]:
+    return load_config(), load_harm()
+
+
+def _default_detect(known: DetectInput, at: datetime) -> list[Alert]:
+    # The packaged files, read once rather than at every step.
+    config, harm_index = _packaged()
+    return detect(known, as_of=at, config=config, harm_index=harm_index)
 
 
 def replay(
     data: ReplayData,
     steps: Sequence[datetime],
     *,
-    link: LinkFn,
-    detect: DetectFn,
+    link: LinkFn | Linking | None = None,
+    detect: DetectFn | None = None,
     previous: Mapping[MentionKey, str] | None = None,
     relink_every: int = 12,
+    relink_growth: float = 2.0,
+    end_in_full: bool = True,
 ) -> ReplayResult:
     """Links and detects as of each step, from only what was dated on or before it.
 
     Args:
         data: Everything held, read once.
         steps: The moments to stand at, in order.
-        link: Resolves mentions to entities (keeping `previous` ids where it can).
-        detect: Runs detection on what is known at a step.
+        link: Resolves mentions to entities (keeping `previous` ids where it can):
+            a function used alike for full links and updates, or a `Linking`;
+            vigil's resolver keeping its trained model (`ResolverLinking`) by default.
+        detect: Runs detection on what is known at a step; every rule with the
+            packaged configuration by default.
         previous: Entity ids from before the replay, kept where membership persists.
         relink_every: Link everything known in full every this many steps
             (and at the last step); in between, only the new mentions are linked.
             1 links in full at every step.
+        relink_growth: Also link in full when the known mentions have grown
+            this many times over since the last full link (early on, when that is cheap).
+        end_in_full: Link in full at the last step, so the alerts the replay ends
+            with rest on the linkage a full link gives.
 
     Returns:
         The last step's alerts, and when each alert key was first raised.
     """
     if list(steps) != sorted(steps):
         raise ValueError("steps must be in order")
+    linking: Linking
+    if link is None:
+        linking = ResolverLinking()
+    elif callable(link) and not hasattr(link, "full"):
+        linking = _Plain(link)
+    else:
+        linking = link  # type: ignore[assignment]
+    detect = detect or _default_detect
     mentions = _sorted_by(data.mentions, "recorded_at")
     records = sorted(data.records, key=lambda r: (r.recorded_at, r.record_id))
     record_times = [r.recorded_at for r in records]
@@ -257,7 +452,8 @@ def replay(
         Link(row["record_id"], row["from_ref"], row["to_ref"], row["type"]) for row in links_rows
     ]
 
-    linker = _Linker(mentions, link, previous or {})
+    linker = _Linker(mentions, linking, previous or {})
+    made = _Mentions(base)
     result = ReplayResult()
     since_full = 0
     for index, at in enumerate(steps):
@@ -267,7 +463,11 @@ def replay(
         known_links = links_table.slice(0, n_links)
         started = time.monotonic()
         since_full += 1
-        full = index == len(steps) - 1 or since_full >= relink_every
+        full = (
+            (end_in_full and index == len(steps) - 1)
+            or since_full >= relink_every
+            or n_mentions >= relink_growth * max(linker.full_at, 1)
+        )
         if full and n_mentions:
             linker.full(mentions, known_links, n_mentions)
             since_full = 0
@@ -275,13 +475,9 @@ def replay(
             full = False
             linker.incremental(mentions, known_links, n_mentions)
         linked = time.monotonic()
-        entity_of = linker.assigned
         known = DetectInput(
             records=tuple(records[:n_records]),
-            mentions=tuple(
-                Mention(r, ref, entity_of[(r, ref)], kind, role, age, dob)
-                for r, ref, kind, role, age, dob in base[:n_mentions]
-            ),
+            mentions=made.upto(n_mentions, linker.assigned, relinked=full),
             links=tuple(detect_links[:n_links]),
             actions=tuple(actions[: bisect.bisect_right(action_times, at)]),
         )
@@ -303,10 +499,36 @@ def replay(
                 full_link=full,
                 link_seconds=linked - started,
                 detect_seconds=time.monotonic() - linked,
+                fired=frozenset(a.finding.key for a in alerts),
             )
         )
     result.entity_of = dict(linker.assigned)
     return result
+
+
+class _Mentions:
+    """The detection mentions of the first rows, made again only where an entity changed."""
+
+    def __init__(self, base: Sequence[tuple[Any, ...]]) -> None:
+        self.base = base
+        self.made: list[Mention] = []
+
+    def upto(
+        self, n: int, entity_of: Mapping[MentionKey, str], *, relinked: bool
+    ) -> tuple[Mention, ...]:
+        # An update links only new mentions; a full link may move any.
+        for row, mention in enumerate(self.made if relinked else ()):
+            entity_id = entity_of[(mention.record_id, mention.ref)]
+            if mention.entity_id != entity_id:
+                self.made[row] = self._mention(row, entity_id)
+        for row in range(len(self.made), n):
+            record_id, ref = self.base[row][:2]
+            self.made.append(self._mention(row, entity_of[(record_id, ref)]))
+        return tuple(self.made[:n])
+
+    def _mention(self, row: int, entity_id: str) -> Mention:
+        record_id, ref, kind, role, age, dob = self.base[row]
+        return Mention(record_id, ref, entity_id, kind, role, age, dob)
 
 
 def _sorted_links(links: pa.Table, recorded_at: Mapping[str, datetime], far: datetime) -> pa.Table:

@@ -8,7 +8,8 @@ in the other. What counts as a contradiction is what the same person's
 mentions never show in any agency's records:
 
 - two genders;
-- two values of one official identifier scheme (two NHS numbers);
+- two values of one official identifier scheme (two NHS numbers) that no
+  slip of the keyboard explains;
 - two full dates of birth that no slip of the keyboard explains (a year
   one or two out, or day and month swapped are slips; anything else is not);
 - birth evidence years apart (an age guess is out by two years at most);
@@ -20,12 +21,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+from jellyfish import levenshtein_distance
 
 # Birth evidence further apart than this (in days) is two people: ages are
 # guessed two years out at most, and a stated age spans one year.
 MAX_BIRTH_GAP_DAYS = 5 * 365
 # A year keyed one or two out, on the same day and month, is a slip.
 MAX_DOB_YEAR_SLIP = 2
+# An identifier keyed this many edits out (a digit wrong, two swapped) is a slip.
+MAX_IDENTIFIER_SLIP = 2
+MIN_NUMBER_FOR_SLIP = 6
 
 
 @dataclass(slots=True)
@@ -72,6 +77,24 @@ def dobs_agree(left: str, right: str) -> bool:
     return years <= MAX_DOB_YEAR_SLIP and (same_day or swapped)
 
 
+def identifiers_agree(left: str, right: str) -> bool:
+    """Whether two numbers of one identifier scheme may be one person's.
+
+    The same number, or one keyed with a slip: as long, and a digit or two
+    out (one wrong, or two swapped). Short numbers have no room for slips:
+    two of them a digit apart are simply two numbers. Check digits make a slip in a real NHS
+    number an invalid number, never another person's.
+
+    Args:
+        left: A number.
+        right: Another of the same scheme.
+    """
+    return left == right or (
+        len(left) == len(right) >= MIN_NUMBER_FOR_SLIP
+        and levenshtein_distance(left, right) <= MAX_IDENTIFIER_SLIP
+    )
+
+
 def _contradict(a: _Facts, b: _Facts) -> bool:
     if a.records & b.records:
         return True
@@ -79,7 +102,7 @@ def _contradict(a: _Facts, b: _Facts) -> bool:
         return True
     for scheme, values in a.identifiers.items():
         theirs = b.identifiers.get(scheme)
-        if theirs and not values & theirs:
+        if theirs and not any(identifiers_agree(x, y) for x in values for y in theirs):
             return True
     if a.birth_lo is not None and b.birth_lo is not None:
         assert a.birth_hi is not None and b.birth_hi is not None
@@ -110,7 +133,8 @@ def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
     Args:
         features: Person features (`unique_id`, `record_id`, `gender`,
             `identifiers`, `dob`, `birth_lo`, `birth_hi`).
-        pairs: Linked pairs (`unique_id_l`, `unique_id_r`, `match_probability`).
+        pairs: Linked pairs (`unique_id_l`, `unique_id_r`, and `match_weight` or
+            `match_probability`).
 
     Returns:
         Every mention's unique id in exactly one cluster.
@@ -120,9 +144,11 @@ def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
     for row in features.select(columns).to_pylist():
         facts = _facts(row)
         cluster_of[facts.members[0]] = facts
+    # By weight where there is one: probabilities round to 1.0 and tie long before weights do.
+    strength = "match_weight" if "match_weight" in pairs.column_names else "match_probability"
     ordered = pairs.sort_by(
         [
-            ("match_probability", "descending"),
+            (strength, "descending"),
             ("unique_id_l", "ascending"),
             ("unique_id_r", "ascending"),
         ]

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from vigil.core.normalise import addresses, ages, names, phones, postcodes
 from vigil.core.normalise.dates import DateError, PartialDate
@@ -47,9 +48,9 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
 )
 NEVER_EVIDENCE: frozenset[str] = frozenset({"ethnicity", "nationality", "religion"})
 
+_T = TypeVar("_T")
 _EPOCH = date(1970, 1, 1)
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
-_LOOSE_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
 
 PERSON_SCHEMA = pa.schema(
     [
@@ -83,6 +84,8 @@ PERSON_SCHEMA = pa.schema(
         ("email", pa.string()),
         ("identifiers", pa.list_(pa.string())),
         ("identifier_schemes", pa.list_(pa.string())),
+        # The first of `identifiers`, for the comparison that forgives a slip.
+        ("identifier", pa.string()),
         ("known_as", pa.list_(pa.string())),
         ("staff", pa.string()),
     ]
@@ -99,24 +102,21 @@ class PostcodeKeys:
 
 
 def postcode_keys(text: str | None) -> PostcodeKeys:
-    """Unit, sector and district of a postcode as written.
+    """Unit, sector and district of a postcode as written (in any area, by its shape).
 
-    The property type knows the real UK areas; a well-formed code in an area
-    it does not know (the synthetic town's own, or a new one) is still read,
-    because two records agreeing on it is evidence all the same.
+    A code that is no UK postcode and starts with a digit, as most other
+    countries' do ("2615", "75001"), is kept whole as the unit: two records
+    agreeing on it still say something, though it has no sector or district.
 
     Args:
         text: A postcode as written, or None.
     """
-    if not text:
-        return PostcodeKeys(None, None, None)
-    value = postcodes.parse(text)
+    value = postcodes.parse(text) if text else None
     if value is not None:
         return PostcodeKeys(value.unit, value.sector, value.district)
-    squashed = _NOT_ALNUM.sub("", text.upper())
-    if _LOOSE_POSTCODE.fullmatch(squashed):
-        unit = f"{squashed[:-3]} {squashed[-3:]}"
-        return PostcodeKeys(unit, unit[:-2], squashed[:-3])
+    squashed = _NOT_ALNUM.sub("", (text or "").upper())
+    if len(squashed) >= 3 and squashed[0].isdigit():
+        return PostcodeKeys(squashed, None, None)
     return PostcodeKeys(None, None, None)
 
 
@@ -185,27 +185,46 @@ def identifier_values(identifiers: str | Mapping[str, Any] | None) -> list[str] 
     return found or None
 
 
-def person_rows(mentions: pa.Table) -> Iterator[dict[str, Any]]:
+class PersonRows:
+    """The person mentions of a snapshot: iterable as dicts, and read column-wise by
+    `person_features`.
+
+    Attributes:
+        mentions: A snapshot's mentions table.
+    """
+
+    def __init__(self, mentions: pa.Table) -> None:
+        self.mentions = mentions
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        present = [c for c in EVIDENCE_COLUMNS if c in self.mentions.column_names]
+        row_number = 0
+        for batch in self.mentions.select(["record_id", "ref", *present]).to_batches(50_000):
+            for row in batch.to_pylist():
+                if row["type"] == "person":
+                    row["row"] = row_number
+                    yield row
+                row_number += 1
+
+
+def person_rows(mentions: pa.Table) -> PersonRows:
     """The person mentions of a snapshot, evidence columns only, with their row number.
 
     Args:
         mentions: A snapshot's mentions table.
 
-    Yields:
-        Dicts holding `row`, `record_id`, `ref` and `EVIDENCE_COLUMNS`.
+    Returns:
+        Iterable of dicts holding `row`, `record_id`, `ref` and `EVIDENCE_COLUMNS`.
     """
-    present = [c for c in EVIDENCE_COLUMNS if c in mentions.column_names]
-    row_number = 0
-    for batch in mentions.select(["record_id", "ref", *present]).to_batches(50_000):
-        for row in batch.to_pylist():
-            if row["type"] == "person":
-                row["row"] = row_number
-                yield row
-            row_number += 1
+    return PersonRows(mentions)
 
 
-def person_features(rows: Iterator[dict[str, Any]]) -> pa.Table:
+def person_features(rows: Iterable[Mapping[str, Any]]) -> pa.Table:
     """The linkage features of person mentions.
+
+    Each property type runs once per distinct value (a million mentions
+    hold far fewer names, postcodes and birth dates), and columns are
+    read and built whole, not row by row.
 
     Args:
         rows: Person mentions (see `person_rows`); `row` becomes `unique_id`.
@@ -213,72 +232,179 @@ def person_features(rows: Iterator[dict[str, Any]]) -> pa.Table:
     Returns:
         A table in `PERSON_SCHEMA`.
     """
-    columns: dict[str, list[Any]] = {name: [] for name in PERSON_SCHEMA.names}
-    for row in rows:
-        for key, value in _person_feature(row).items():
-            columns[key].append(value)
+    if isinstance(rows, PersonRows):
+        columns = _person_columns(rows.mentions)
+    else:
+        listed = list(rows)
+        columns = {
+            c: [r.get(c) for r in listed] for c in ("row", "record_id", "ref", *EVIDENCE_COLUMNS)
+        }
+    return _features(columns)
+
+
+def _person_columns(mentions: pa.Table) -> dict[str, list[Any]]:
+    people = pc.equal(mentions.column("type"), "person")
+    present = [c for c in EVIDENCE_COLUMNS if c in mentions.column_names]
+    table = mentions.select(["record_id", "ref", *present]).filter(people)
+    columns = {c: table.column(c).to_pylist() for c in table.column_names}
+    columns["row"] = pc.indices_nonzero(people).cast(pa.int64()).to_pylist()
+    return columns
+
+
+def _each_distinct(values: Iterable[Hashable], compute: Callable[[Any], _T]) -> list[_T]:
+    """`compute` of every value, run once per distinct value."""
+    done: dict[Hashable, _T] = {}
+    found: list[_T] = []
+    for value in values:
+        if value not in done:
+            done[value] = compute(value)
+        found.append(done[value])
+    return found
+
+
+_NO_NAME: dict[str, Any] = {
+    "name_clean": None,
+    "forename": None,
+    "forename_key": None,
+    "forename_keys": frozenset(),
+    "forename_spelling": None,
+    "forename_metaphone": None,
+    "forename_nysiis": None,
+    "forename_initial": None,
+    "surname": None,
+    "surname_key": None,
+    "surname_spelling": None,
+    "surname_metaphone": None,
+    "surname_nysiis": None,
+}
+
+
+def _name_columns(written: str | None) -> dict[str, Any]:
+    value = names.parse(written) if written else None
+    if value is None:
+        return _NO_NAME
+    first = value.forenames[0] if value.forenames else None
+    return {
+        "name_clean": value.clean,
+        "forename": first,
+        "forename_key": value.forename_key,
+        "forename_keys": frozenset(value.forename_keys),
+        "forename_spelling": value.forename_spelling,
+        "forename_metaphone": value.forename_metaphone or None,
+        "forename_nysiis": value.forename_nysiis or None,
+        "forename_initial": first[0] if first else None,
+        "surname": value.surname,
+        "surname_key": value.surname_key,
+        "surname_spelling": value.surname_spelling,
+        "surname_metaphone": value.surname_metaphone or None,
+        "surname_nysiis": value.surname_nysiis or None,
+    }
+
+
+def _alias_columns(aliases: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """Forename keys and clean names of a mention's aliases ("Mo", aka "Mohammed")."""
+    keys: set[str] = set()
+    known: set[str] = set()
+    for alias in aliases:
+        value = names.parse(alias)
+        if value is not None:
+            keys |= value.forename_keys
+            known.add(value.clean)
+    return frozenset(keys), frozenset(known)
+
+
+def _birth_columns(key: tuple[Any, ...]) -> tuple[int | None, int | None, int | None]:
+    dob, age, occurred_on, occurred_from = key
+    birth = birth_range(
+        {"dob": dob, "age": age, "occurred_on": occurred_on, "occurred_from": occurred_from}
+    )
+    if birth is None:
+        return None, None, None
+    middle = (birth.earliest.year + birth.latest.year) // 2
+    return _days(birth.earliest), _days(birth.latest), middle
+
+
+def _phone_columns(written: str | None) -> tuple[str | None, str | None]:
+    phone = phones.parse(written) if written else None
+    if phone is None:
+        return None, None
+    tail = phone.tail if len(phone.tail) == phones.TAIL_DIGITS else None
+    return phone.clean, tail
+
+
+def _identifier_columns(written: str | None) -> tuple[list[str] | None, list[str] | None]:
+    official = identifier_values(written)
+    if not official:
+        return None, None
+    return official, sorted({v.split(":", 1)[0] for v in official})
+
+
+def _features(columns: Mapping[str, list[Any]]) -> pa.Table:
+    size = len(columns["row"])
+
+    def column(name: str) -> list[Any]:
+        return columns.get(name) or [None] * size
+
+    named = _each_distinct(column("name"), _name_columns)
+    aliases = _each_distinct((tuple(a) if a else () for a in column("aliases")), _alias_columns)
+    births = _each_distinct(
+        zip(
+            column("dob"),
+            column("age"),
+            column("occurred_on"),
+            column("occurred_from"),
+            strict=True,
+        ),
+        _birth_columns,
+    )
+    postcode = _each_distinct(column("postcode"), postcode_keys)
+    phone = _each_distinct(column("phone"), _phone_columns)
+    official = _each_distinct(column("identifiers"), _identifier_columns)
+    out: dict[str, Any] = {"unique_id": columns["row"]}
+    out["record_id"] = columns["record_id"]
+    out["ref"] = columns["ref"]
+    for name in _NO_NAME:
+        if name != "forename_keys":
+            out[name] = [n[name] for n in named]
+    out["forename_keys"] = [
+        sorted(n["forename_keys"] | a[0]) or None for n, a in zip(named, aliases, strict=True)
+    ]
+    known = [a[1] for a in aliases]
     # A street name ("Big Glen") is often the only name a record has: a mention
     # written by a name that others give as an alias is known by it too.
-    aliases = {alias for known in columns["known_as"] if known for alias in known}
-    columns["known_as"] = [
-        sorted({*(known or ()), *((name,) if name in aliases else ())}) or None
-        for known, name in zip(columns["known_as"], columns["name_clean"], strict=True)
+    everyone = frozenset().union(*known)
+    out["known_as"] = [
+        sorted(k | ({c} if c in everyone else set())) or None
+        for k, c in zip(known, out["name_clean"], strict=True)
     ]
-    return pa.table(columns, schema=PERSON_SCHEMA)
+    out["dob"] = [d if d and len(d) == 10 else None for d in column("dob")]
+    out["birth_lo"] = [b[0] for b in births]
+    out["birth_hi"] = [b[1] for b in births]
+    out["birth_year"] = [b[2] for b in births]
+    out["gender"] = _each_distinct(column("gender"), _gender)
+    out["postcode_unit"] = [k.unit for k in postcode]
+    out["postcode_sector"] = [k.sector for k in postcode]
+    out["postcode_district"] = [k.district for k in postcode]
+    out["address_key"] = _each_distinct(column("address"), address_key)
+    out["phone"] = [p[0] for p in phone]
+    out["phone_tail"] = [p[1] for p in phone]
+    out["email"] = _each_distinct(column("email"), _email)
+    out["identifiers"] = [o[0] for o in official]
+    out["identifier_schemes"] = [o[1] for o in official]
+    out["identifier"] = [o[0][0] if o[0] else None for o in official]
+    # A member of staff named in an agency's own record is most likely that
+    # agency's: two such mentions with one name are one colleague.
+    out["staff"] = [
+        agency if role == "professional" else None
+        for role, agency in zip(column("role"), column("agency"), strict=True)
+    ]
+    return pa.table({n: out[n] for n in PERSON_SCHEMA.names}, schema=PERSON_SCHEMA)
 
 
-def _person_feature(row: Mapping[str, Any]) -> dict[str, Any]:
-    value = names.parse(row["name"]) if row.get("name") else None
-    forename_keys: set[str] = set()
-    known_as: set[str] = set()
-    if value is not None:
-        forename_keys |= value.forename_keys
-    # Aliases widen the names a mention may go by ("Mo", aka "Mohammed").
-    for alias in row.get("aliases") or ():
-        alias_value = names.parse(alias)
-        if alias_value is not None:
-            forename_keys |= alias_value.forename_keys
-            known_as.add(alias_value.clean)
-    birth = birth_range(row)
-    dob = row.get("dob") if row.get("dob") and len(row["dob"]) == 10 else None
-    postcode = postcode_keys(row.get("postcode"))
-    phone = phones.parse(row["phone"]) if row.get("phone") else None
-    gender = (row.get("gender") or "").strip().lower()[:1] or None
-    first = value.forenames[0] if value else None
-    official = identifier_values(row.get("identifiers"))
-    return {
-        "unique_id": row["row"],
-        "record_id": row["record_id"],
-        "ref": row["ref"],
-        "name_clean": value.clean if value else None,
-        "forename": first,
-        "forename_key": value.forename_key if value else None,
-        "forename_keys": sorted(forename_keys) or None,
-        "forename_spelling": value.forename_spelling if value else None,
-        "forename_metaphone": value.forename_metaphone or None if value else None,
-        "forename_nysiis": value.forename_nysiis or None if value else None,
-        "forename_initial": first[0] if first else None,
-        "surname": value.surname if value else None,
-        "surname_key": value.surname_key if value else None,
-        "surname_spelling": value.surname_spelling if value else None,
-        "surname_metaphone": value.surname_metaphone or None if value else None,
-        "surname_nysiis": value.surname_nysiis or None if value else None,
-        "dob": dob,
-        "birth_lo": _days(birth.earliest) if birth else None,
-        "birth_hi": _days(birth.latest) if birth else None,
-        "birth_year": (birth.earliest.year + birth.latest.year) // 2 if birth else None,
-        "gender": gender if gender in ("m", "f") else None,
-        "postcode_unit": postcode.unit,
-        "postcode_sector": postcode.sector,
-        "postcode_district": postcode.district,
-        "address_key": address_key(row.get("address")),
-        "phone": phone.clean if phone else None,
-        "phone_tail": phone.tail if phone and len(phone.tail) == phones.TAIL_DIGITS else None,
-        "email": (row.get("email") or "").strip().lower() or None,
-        "identifiers": official,
-        "known_as": sorted(known_as) or None,
-        "identifier_schemes": sorted({v.split(":", 1)[0] for v in official}) if official else None,
-        # A member of staff named in an agency's own record is most likely that
-        # agency's: two such mentions with one name are one colleague.
-        "staff": row.get("agency") if row.get("role") == "professional" else None,
-    }
+def _gender(written: str | None) -> str | None:
+    first = (written or "").strip().lower()[:1]
+    return first if first in ("m", "f") else None
+
+
+def _email(written: str | None) -> str | None:
+    return (written or "").strip().lower() or None

@@ -1,12 +1,15 @@
-"""Person linkage: a Fellegi-Sunter model in Splink 5, run on DuckDB in-process.
+"""Person linkage: a Fellegi-Sunter model in Splink 5, trained in-process on
+DuckDB and applied on DuckDB or Spark (`engines`).
 
 The comparisons follow the property types' own levels (exact, one name
 spelt two ways, nickname, sound-alike, similar, initial), computed on keys
 that `features` prepared, so the SQL only compares values and runs the same
-on any engine Splink supports. The model trains itself on the data at hand:
-u probabilities from random pairs, m probabilities by expectation
-maximisation over two blocking passes, and term-frequency adjustments on
-exact names so that "Mohammed Khan" agreeing counts for less than a rare name.
+on any engine Splink supports (edit distances rather than Jaro-Winkler,
+which DuckDB and Spark's similarity jar compute differently). The model
+trains itself on the data at hand: u probabilities from random pairs, m
+probabilities by expectation maximisation over two blocking passes, and
+term-frequency adjustments on exact names so that "Mohammed Khan" agreeing
+counts for less than a rare name.
 
 Collective evidence enters as array columns (resolved vehicles, phones and
 addresses a mention is linked to; the people it is mentioned with): two
@@ -21,16 +24,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import splink.comparison_level_library as cll
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import Linker, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.blocking_rule_library import CustomRule
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.comparison_library import CustomComparison
 
+from vigil.core.linkage import engines
 from vigil.core.linkage.clusters import Clusters
-from vigil.core.linkage.consistency import MAX_DOB_YEAR_SLIP
+from vigil.core.linkage.consistency import (
+    MAX_DOB_YEAR_SLIP,
+    MAX_IDENTIFIER_SLIP,
+    MIN_NUMBER_FOR_SLIP,
+)
 
 # Below this many person mentions the model has too few pairs to learn from,
 # so a strict rule (same name key, birth evidence agreeing) links instead.
@@ -68,12 +77,19 @@ class PersonModelOptions:
         seed: Seed for the random pairs u probabilities are estimated from.
         max_pairs_for_u: Random pairs used to estimate u probabilities.
         collective: Whether the collective-evidence columns are compared.
+        engine: Where pairs are scored ("duckdb" in-process, or "spark").
     """
 
     threshold: float = 0.5
     seed: int = 1
     max_pairs_for_u: float = 2e6
     collective: bool = True
+    engine: str = engines.Engine.DUCKDB.value
+
+
+def _custom(sql: str, label: str) -> ComparisonLevelCreator:
+    """A level written in SQL; written for DuckDB, translated for any other engine."""
+    return cll.CustomLevel(sql, base_dialect_str="duckdb").configure(label_for_charts=label)
 
 
 def _name_part(part: str) -> CustomComparison:
@@ -94,16 +110,18 @@ def _name_part(part: str) -> CustomComparison:
         cll.Or(
             cll.ExactMatchLevel(f"{part}_metaphone"), cll.ExactMatchLevel(f"{part}_nysiis")
         ).configure(label_for_charts="sounds alike"),
-        cll.JaroWinklerLevel(part, 0.94),
-        cll.JaroWinklerLevel(part, 0.88),
-        cll.CustomLevel(
+        # Edit distance rather than Jaro-Winkler: the Jaro-Winkler of Spark's
+        # similarity jar and DuckDB's disagree on some pairs, Levenshtein never.
+        cll.LevenshteinLevel(part, 1),
+        cll.LevenshteinLevel(part, 2),
+        _custom(
             f'"{part}_key_l" = "{other}_key_r" OR "{part}_key_r" = "{other}_key_l"',
-            label_for_charts="forename and surname swapped",
+            "forename and surname swapped",
         ),
-        cll.CustomLevel(
+        _custom(
             f'(length("{part}_l") = 1 OR length("{part}_r") = 1) '
             f'AND substr("{part}_l", 1, 1) = substr("{part}_r", 1, 1)',
-            label_for_charts="initial",
+            "initial",
         ),
         cll.ElseLevel(),
     ]
@@ -130,11 +148,11 @@ def _birth() -> CustomComparison:
         [
             cll.NullLevel("birth_lo"),
             cll.ExactMatchLevel("dob").configure(label_for_charts="same date of birth"),
-            cll.CustomLevel(slip, label_for_charts="date of birth with a slip"),
-            cll.CustomLevel(both_dobs, label_for_charts="different dates of birth"),
-            cll.CustomLevel(overlap.format(d=0), label_for_charts="birth ranges overlap"),
-            cll.CustomLevel(overlap.format(d=400), label_for_charts="within about a year"),
-            cll.CustomLevel(overlap.format(d=1200), label_for_charts="within about three years"),
+            _custom(slip, "date of birth with a slip"),
+            _custom(both_dobs, "different dates of birth"),
+            _custom(overlap.format(d=0), "birth ranges overlap"),
+            _custom(overlap.format(d=400), "within about a year"),
+            _custom(overlap.format(d=1200), "within about three years"),
             cll.ElseLevel(),
         ],
         output_column_name="birth",
@@ -208,10 +226,13 @@ def comparisons(
     if homes or postcode:
         levels = [_either(homes, "same address")] if homes else []
         if postcode:
-            levels += [
-                cll.ExactMatchLevel("postcode_unit"),
-                cll.ExactMatchLevel("postcode_sector"),
-            ]
+            levels.append(cll.ExactMatchLevel("postcode_unit"))
+        if "address_key" in optional:
+            # A typo in the street; below the postcode, so neighbours a house
+            # number apart in one postcode gain nothing from it.
+            levels.append(cll.LevenshteinLevel("address_key", 2))
+        if postcode:
+            levels.append(cll.ExactMatchLevel("postcode_sector"))
         found.append(_any_of([*homes, *postcode], "home", *levels))
     numbers = [c for c in ("phone", "phones") if c in optional]
     if numbers:
@@ -228,6 +249,15 @@ def comparisons(
             _levels(
                 "identifiers",
                 cll.ArrayIntersectLevel("identifiers"),
+                # A number keyed with a slip (a digit out, two swapped) is the
+                # same number; `consistency.identifiers_agree` says the same.
+                _custom(
+                    'length("identifier_l") = length("identifier_r") AND '
+                    # "nhs:" and a number long enough to hold a slip.
+                    f'length("identifier_l") >= {len("nhs:") + MIN_NUMBER_FOR_SLIP} AND '
+                    f'levenshtein("identifier_l", "identifier_r") <= {MAX_IDENTIFIER_SLIP}',
+                    "one number keyed with a slip",
+                ),
                 cll.ArrayIntersectLevel("identifier_schemes").configure(
                     label_for_charts="one scheme, different numbers"
                 ),
@@ -241,10 +271,7 @@ def comparisons(
             CustomComparison(
                 [
                     cll.ExactMatchLevel("staff").configure(label_for_charts="staff of one agency"),
-                    cll.CustomLevel(
-                        '"staff_l" IS NULL AND "staff_r" IS NULL',
-                        label_for_charts="neither is staff",
-                    ),
+                    _custom('"staff_l" IS NULL AND "staff_r" IS NULL', "neither is staff"),
                     # Staff do turn up in other roles (a parent, a witness),
                     # whatever a few years' records show EM.
                     cll.ElseLevel().configure(m_probability=0.01, fix_m_probability=True),
@@ -280,6 +307,7 @@ def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
         block_on("forename_metaphone", "surname_metaphone"),
         block_on("dob"),
         block_on("phone"),
+        block_on("identifier"),
         block_on("known_as", arrays_to_explode=["known_as"]),
         block_on("staff", "forename_key"),
         block_on("staff", "surname_key"),
@@ -287,8 +315,15 @@ def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
         block_on("forename_key", "address_key"),
         block_on("surname_key", "postcode_unit"),
         block_on("forename_key", "birth_year"),
+        # A misspelt name at a known home ("Warindre Lqla" at Warinder Lala's),
+        # and a surname alone at a known age ("Latif", 27).
+        block_on("postcode_unit", "forename_initial"),
+        block_on("surname_key", "birth_year"),
         # "Kaur Danny" for "Danny Kaur".
-        CustomRule('l."forename_key" = r."surname_key" AND l."surname_key" = r."forename_key"'),
+        CustomRule(
+            'l."forename_key" = r."surname_key" AND l."surname_key" = r."forename_key"',
+            sql_dialect="duckdb",
+        ),
     ]
 
 
@@ -312,7 +347,7 @@ TF_COLUMNS = ("forename", "surname")
 
 
 def person_term_frequencies(
-    features: pa.Table, clusters: Sequence[Sequence[int]], column: str
+    features: pa.Table, clusters: Sequence[Sequence[int]] | None, column: str
 ) -> pa.Table:
     """How common each value of a name column is among people, not mentions.
 
@@ -323,28 +358,61 @@ def person_term_frequencies(
 
     Args:
         features: Person features (`unique_id` and the column).
-        clusters: Mention unique ids grouped into people.
+        clusters: Mention unique ids grouped into people; None counts mentions.
         column: The name column.
 
     Returns:
         A table of `column` and `tf_<column>` (Splink's term-frequency lookup).
     """
-    value_of = dict(
-        zip(
-            features.column("unique_id").to_pylist(),
-            features.column(column).to_pylist(),
-            strict=True,
+    ids = features.column("unique_id").combine_chunks()
+    if clusters is None:
+        person = ids
+    else:
+        flat = [m for cluster in clusters for m in cluster]
+        which = [i for i, cluster in enumerate(clusters) for _ in cluster]
+        person = pc.take(
+            pa.array(which, pa.int64()), pc.index_in(ids, value_set=pa.array(flat, pa.int64()))
         )
+    pairs = pa.table({"person": person, column: features.column(column)}).filter(
+        pc.is_valid(features.column(column))
     )
-    counts: dict[str, int] = {}
-    for cluster in clusters:
-        for value in {value_of[m] for m in cluster} - {None}:
-            counts[value] = counts.get(value, 0) + 1
-    total = sum(counts.values()) or 1
+    counts = (
+        pairs.group_by([column, "person"])
+        .aggregate([])
+        .group_by([column])
+        .aggregate([("person", "count")])
+        .sort_by(column)
+    )
+    found = counts.column("person_count").cast(pa.float64())
+    total = max(1.0, pc.sum(found).as_py() or 0.0)
     return pa.table(
-        {column: list(counts), f"tf_{column}": [n / total for n in counts.values()]},
-        schema=pa.schema([(column, pa.string()), (f"tf_{column}", pa.float64())]),
+        {column: counts.column(column).cast(pa.string()), f"tf_{column}": pc.divide(found, total)}
     )
+
+
+def _train(linker: Linker, options: PersonModelOptions) -> None:
+    """Unsupervised training: u from random pairs, m by EM over two blocking passes."""
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [block_on("forename_key", "surname_key", "dob")], recall=0.5
+    )
+    training.estimate_u_using_random_sampling(max_pairs=options.max_pairs_for_u, seed=options.seed)
+    # Each pass trains the comparisons its own blocking keys leave free.
+    for rule in (block_on("forename_key", "surname_key"), block_on("dob")):
+        # Splink takes the comparisons a pass cannot train out of the model
+        # while the pass runs, and puts them back only when it succeeds.
+        before = linker._settings_obj.core_model_settings.copy()  # type: ignore[no-untyped-call]
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, record_sample_proportion=1.0
+            )
+        except ValueError as error:
+            # A level whose m probability underflows to zero (seen in EM on small
+            # data) leaves that pass out; the other passes still train it.
+            linker._settings_obj.core_model_settings = before
+            logger.warning(
+                "EM pass %s left out: %s", rule.create_sql(linker._db_api.sql_dialect), error
+            )
 
 
 def predict_pairs(
@@ -354,6 +422,9 @@ def predict_pairs(
 ) -> pa.Table:
     """Trains the model on the features and scores every blocked pair.
 
+    Training runs in-process on DuckDB; scoring on `options.engine` with the
+    trained parameters (see `engines`), so every engine applies one model.
+
     Args:
         features: Person features (`features.PERSON_SCHEMA`, plus collective columns).
         options: Training and threshold options.
@@ -361,45 +432,18 @@ def predict_pairs(
             how many people bear them rather than how many mentions.
 
     Returns:
-        Pairs at or above the threshold: `unique_id_l`, `unique_id_r`, `match_probability`.
+        Pairs at or above the threshold: `unique_id_l`, `unique_id_r`,
+        `match_weight`, `match_probability`.
     """
     # Splink warns of every level a small sample never shows; our own log says what matters.
     logging.getLogger("splink").setLevel(logging.ERROR)
-    db_api = DuckDBAPI()
-    frame = db_api.register(features, dataset_display_name="person_mentions")
-    linker = Linker(frame, settings(optional=usable_columns(features)), log_level=None)
-    if people is not None:
-        for column in TF_COLUMNS:
-            lookup = db_api.register(
-                person_term_frequencies(features, people, column),
-                dataset_display_name=f"person_tf_{column}",
-            )
-            linker.table_management.register_term_frequency_lookup(lookup, column)
-    training = linker.training
-    training.estimate_probability_two_random_records_match(
-        [block_on("forename_key", "surname_key", "dob")], recall=0.5
+    model = settings(optional=usable_columns(features))
+    # Counted here rather than by each engine, so both use the very same frequencies.
+    frequencies = {c: person_term_frequencies(features, people, c) for c in TF_COLUMNS}
+    trained = engines.train_on_duckdb(
+        features, model, frequencies, lambda linker: _train(linker, options)
     )
-    training.estimate_u_using_random_sampling(max_pairs=options.max_pairs_for_u, seed=options.seed)
-    # Each pass trains the comparisons its own blocking keys leave free.
-    for rule in (block_on("forename_key", "surname_key"), block_on("dob")):
-        try:
-            training.estimate_parameters_using_expectation_maximisation(
-                rule, record_sample_proportion=1.0
-            )
-        except ValueError as error:
-            # A level whose m probability underflows to zero (seen in EM on small
-            # data) leaves that pass out; the other passes still train it.
-            logger.warning(
-                "EM pass %s left out: %s", rule.create_sql(linker._db_api.sql_dialect), error
-            )
-    predictions = linker.inference.predict(
-        threshold_match_probability=options.threshold, warning_mode="never"
-    )
-    pairs = predictions.as_pyarrow_table().select(  # type: ignore[no-untyped-call]
-        ["unique_id_l", "unique_id_r", "match_probability"]
-    )
-    db_api.duckdb_con.close()
-    return pairs
+    return engines.predict(options.engine, features, model, trained, frequencies, options.threshold)
 
 
 def rule_clusters(features: pa.Table) -> list[list[int]]:

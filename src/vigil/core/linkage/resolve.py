@@ -2,20 +2,30 @@
 
 The order follows the evidence: identifier entities first (by rule), then
 people by the model with what they are linked to, then people again with
-whom they were mentioned alongside.
+whom they were mentioned alongside. Analysts' judgements bind every step
+(see `judgements`). Given what the last run left, only the new work is done
+(see `incremental`).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from vigil.core.linkage import collective, consistency, features, identifiers, persons
+from vigil.core.linkage import (
+    collective,
+    consistency,
+    features,
+    identifiers,
+    incremental,
+    judgements,
+    persons,
+)
 from vigil.core.linkage.ids import MentionKey, assign_ids
-from vigil.core.normalise import names
+from vigil.core.normalise import names, phones, vehicles
 
 MEMBERSHIP_SCHEMA = pa.schema(
     [
@@ -43,11 +53,18 @@ class Resolution:
         memberships: One row per mention: its entity (`MEMBERSHIP_SCHEMA`).
         entities: One row per entity (`ENTITY_SCHEMA`).
         person_method: "model" or "rule" (too few person mentions to train on).
+        model: The trained person model, kept for explanations and the next run.
+        conflicts: Judgements not applied because newer ones contradict them.
+        work: What was done: `compared` person mentions scored against others,
+            `reclustered` person mentions clustered again (all of them on a full link).
     """
 
     memberships: pa.Table
     entities: pa.Table
     person_method: str
+    model: incremental.PersonModel | None = None
+    conflicts: tuple[judgements.Conflict, ...] = ()
+    work: Mapping[str, int] = field(default_factory=dict)
 
 
 def resolve(
@@ -56,6 +73,8 @@ def resolve(
     *,
     previous: Mapping[MentionKey, str] | None = None,
     options: persons.PersonModelOptions | None = None,
+    judged: Sequence[judgements.Judgement] = (),
+    since: incremental.Previous | None = None,
 ) -> Resolution:
     """Resolves every mention of a snapshot.
 
@@ -63,16 +82,29 @@ def resolve(
         mentions: A snapshot's mentions table.
         links: A snapshot's links table.
         previous: Mention key -> entity id from an earlier resolution, kept where
-            membership persists.
+            membership persists (taken from `since` when that is given).
         options: Person model options.
+        judged: Analysts' judgements, oldest first; always respected.
+        since: What the last run left: given with a kept model, people are
+            linked incrementally (new mentions only, affected clusters only).
 
     Returns:
         The resolution.
     """
     options = options or persons.PersonModelOptions()
-    groups = identifiers.identifier_groups(mentions)
-    person_groups, method = _person_groups(mentions, links, groups, options)
-    groups += person_groups
+    found = judgements.constraints(judged)
+    on_rows = (
+        judgements.on_rows(found, collective.mention_rows(mentions))
+        if found
+        else judgements.RowConstraints([], [])
+    )
+    groups = _judged_identifier_groups(mentions, identifiers.identifier_groups(mentions), on_rows)
+    if since is not None and since.model is not None:
+        previous = since.assignment
+        person = _incremental_person_groups(mentions, links, groups, on_rows, since, since.model)
+    else:
+        person = _person_groups(mentions, links, groups, options, on_rows)
+    groups += person.groups
     resolved = {row for g in groups for row in g.rows}
     types = mentions.column("type").to_pylist()
     # Any other type the contract may one day allow still gets an entity.
@@ -81,7 +113,28 @@ def resolve(
         for row, t in enumerate(types)
         if row not in resolved
     ]
-    return _resolution(mentions, groups, previous or {}, method)
+    resolution = _resolution(mentions, groups, previous or {}, person.method)
+    return Resolution(
+        memberships=resolution.memberships,
+        entities=resolution.entities,
+        person_method=person.method,
+        model=person.model,
+        conflicts=tuple(found.conflicts),
+        work=person.work,
+    )
+
+
+def person_features(mentions: pa.Table) -> pa.Table:
+    """The linkage features of a mentions table's people, `unique_id` being the row."""
+    return features.person_features(features.person_rows(mentions))
+
+
+@dataclass(frozen=True, slots=True)
+class _People:
+    groups: list[identifiers.Group]
+    method: str
+    model: incremental.PersonModel | None
+    work: dict[str, int]
 
 
 def _person_groups(
@@ -89,11 +142,13 @@ def _person_groups(
     links: pa.Table,
     groups: Sequence[identifiers.Group],
     options: persons.PersonModelOptions,
-) -> tuple[list[identifiers.Group], str]:
-    table = features.person_features(features.person_rows(mentions))
+    judged: judgements.RowConstraints,
+) -> _People:
+    table = person_features(mentions)
     ids = table.column("unique_id").to_pylist()
+    model = None
     if len(ids) < persons.MIN_MENTIONS_FOR_MODEL:
-        clusters, method = persons.rule_clusters(table), "rule"
+        clusters, method = judgements.enforce(persons.rule_clusters(table), judged), "rule"
     else:
         method = "model"
         linked: dict[str, dict[int, list[str]]] = {}
@@ -101,20 +156,179 @@ def _person_groups(
             rows = collective.mention_rows(mentions)
             linked = collective.linked_identifiers(links, rows, groups)
         table = collective.with_columns(table, linked)
-        clusters = consistency.consistent_clusters(table, persons.predict_pairs(table, options))
-        if options.collective:
-            record_of = dict(zip(ids, table.column("record_id").to_pylist(), strict=True))
-            together = collective.associates(record_of, clusters)
-            linked["associates"] = together
-            table = collective.with_columns(table, linked)
-            clusters = consistency.consistent_clusters(
-                table, persons.predict_pairs(table, options, clusters)
-            )
+        with incremental.recording_models() as made:
+            clusters = _clustered(table, persons.predict_pairs(table, options), judged)
+            if options.collective:
+                record_of = dict(zip(ids, table.column("record_id").to_pylist(), strict=True))
+                together = collective.associates(record_of, clusters)
+                linked["associates"] = together
+                table = collective.with_columns(table, linked)
+                clusters = _clustered(
+                    table, persons.predict_pairs(table, options, clusters), judged
+                )
+        model = incremental.captured_model(made, options.threshold, len(ids))
+    return _People(
+        _person_display_groups(mentions, clusters),
+        method,
+        model,
+        {"compared": len(ids), "reclustered": len(ids)},
+    )
+
+
+def _clustered(
+    table: pa.Table, pairs: pa.Table, judged: judgements.RowConstraints
+) -> list[list[int]]:
+    """Consistent clusters of person rows under the analysts' constraints."""
+    if not judged.together and not judged.apart:
+        return consistency.consistent_clusters(table, pairs)
+    rows = set(table.column("unique_id").to_pylist())
+    pairs = pa.concat_tables([pairs, judgements.must_link_pairs(judged, rows, pairs.schema)])
+    clusters = consistency.consistent_clusters(judgements.with_cannot_links(table, judged), pairs)
+    return judgements.enforce(clusters, judged)
+
+
+def _incremental_person_groups(
+    mentions: pa.Table,
+    links: pa.Table,
+    groups: Sequence[identifiers.Group],
+    judged: judgements.RowConstraints,
+    since: incremental.Previous,
+    model: incremental.PersonModel,
+) -> _People:
+    """People linked by the kept model, scoring and clustering only what the new mentions touch.
+
+    A mention is new when the last run did not link it or its record has a
+    new version since. The previous people a new mention scores above the
+    threshold against, those that lost or changed a mention, and those an
+    analyst's judgement names are clustered again with the new mentions;
+    every other person stays as they were.
+    """
+    table = person_features(mentions)
+    ids = table.column("unique_id").to_pylist()
+    record_ids = mentions.column("record_id").to_pylist()
+    refs = mentions.column("ref").to_pylist()
+    mention_ids = mentions.column("mention_id").to_pylist()
+    entity_of: dict[int, str] = {}
+    new: list[int] = []
+    current: set[MentionKey] = set()
+    for row in ids:
+        key = (record_ids[row], refs[row])
+        current.add(key)
+        old = since.assignment.get(key)
+        linked_row = since.linked_mentions.get(key)
+        edited = (
+            linked_row is not None
+            and mention_ids[row] is not None
+            and (linked_row != mention_ids[row])
+        )
+        if old is None or not old.startswith("person-") or edited:
+            new.append(row)
+        else:
+            entity_of[row] = old
+    affected: set[str] = set()
+    for key, entity_id in since.assignment.items():
+        if entity_id.startswith("person-") and key not in current:
+            affected.add(entity_id)  # lost a mention
+    for row in new:
+        old = since.assignment.get((record_ids[row], refs[row]))
+        if old is not None:
+            affected.add(old)  # a mention changed
+    affected |= {entity_of[r] for r in judged.rows() if r in entity_of}
+    before: dict[str, list[int]] = defaultdict(list)
+    for row, entity_id in entity_of.items():
+        before[entity_id].append(row)
+    # Collective evidence as the full link gives it: resolved identifiers,
+    # and the people (as last resolved) each mention is named with.
+    rows_of = collective.mention_rows(mentions)
+    linked = collective.linked_identifiers(links, rows_of, groups)
+    record_of = dict(zip(ids, table.column("record_id").to_pylist(), strict=True))
+    linked["associates"] = collective.associates(record_of, [*before.values(), *([r] for r in new)])
+    table = collective.with_columns(table, linked)
+    if new:
+        pairs = incremental.score_new(table, new, model)
+        for left, right in zip(
+            pairs.column("unique_id_l").to_pylist(),
+            pairs.column("unique_id_r").to_pylist(),
+            strict=True,
+        ):
+            for row in (left, right):
+                if row in entity_of:
+                    affected.add(entity_of[row])
+    again = set(new) | {r for e in affected for r in before.get(e, ())}
+    kept = [rows for e, rows in before.items() if e not in affected]
+    subset = table.filter(pa.array([u in again for u in ids]))
+    redone: list[list[int]] = []
+    if subset.num_rows:
+        redone = _clustered(subset, incremental.score_within(subset, model), judged)
+    clusters = judgements.enforce([*kept, *redone], judged)
+    return _People(
+        _person_display_groups(mentions, clusters),
+        "model",
+        model,
+        {"compared": len(new), "reclustered": len(again)},
+    )
+
+
+def _person_display_groups(
+    mentions: pa.Table, clusters: Iterable[Sequence[int]]
+) -> list[identifiers.Group]:
     raw = mentions.column("name").to_pylist()
     return [
         identifiers.Group("person", _person_display(raw[r] for r in c), tuple(sorted(c)))
         for c in clusters
-    ], method
+    ]
+
+
+def _judged_identifier_groups(
+    mentions: pa.Table,
+    groups: Sequence[identifiers.Group],
+    judged: judgements.RowConstraints,
+) -> list[identifiers.Group]:
+    """Identifier entities with the analysts' judgements applied.
+
+    A group split by a "not the same" is rebuilt from its mentions sharing
+    one normalised identifier, so a partial plate judged apart from a full
+    one leaves the full plate's other mentions where they were.
+    """
+    touched = judged.rows()
+    if not touched:
+        return list(groups)
+    result: list[identifiers.Group] = []
+    by_type: dict[str, list[identifiers.Group]] = defaultdict(list)
+    for group in groups:
+        by_type[group.type].append(group)
+    for entity_type, typed in by_type.items():
+        if not touched & {r for g in typed for r in g.rows}:
+            result += typed
+            continue
+        display_of = {r: g.display_name for g in typed for r in g.rows}
+        size_of = {r: len(g.rows) for g in typed for r in g.rows}
+        clusters = judgements.enforce(
+            [g.rows for g in typed], judged, lambda row: _identifier_unit(mentions, row)
+        )
+        for rows in clusters:
+            shown = max(rows, key=lambda r: (size_of[r], -r))
+            result.append(identifiers.Group(entity_type, display_of[shown], tuple(rows)))
+    return result
+
+
+def _identifier_unit(mentions: pa.Table, row: int) -> str:
+    """A mention's own normalised identifier, the smallest part a judgement splits a group into."""
+    mention = mentions.slice(row, 1).to_pylist()[0]
+    kind = mention["type"]
+    value: str | None = None
+    if kind == "vehicle" and mention["vrm"]:
+        value = vehicles.clean(mention["vrm"])
+    elif kind == "phone" and mention["number"]:
+        value = phones.clean(mention["number"])
+    elif kind == "address":
+        value = features.address_key(mention["address"]) or (
+            features.postcode_keys(mention["postcode"]).unit
+        )
+    elif kind == "organisation":
+        name = identifiers.organisation_name_key(mention["name"])
+        value = f"{mention['org_type'] or ''}|{name}" if name else None
+    return f"{kind}:{value}" if value else f"row:{row}"
 
 
 def _person_display(written: Iterable[str | None]) -> str:

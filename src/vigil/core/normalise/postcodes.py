@@ -3,6 +3,13 @@
 A postcode has an outward code (area letters and district: "S60") and an
 inward code (sector digit and unit letters: "1AA"). Records often hold only
 part of one, so every postcode is read to the precision it was written at.
+
+A whole postcode is read by its shape alone, whatever its area: one in an
+area the Royal Mail does not use (a synthetic town's own, or one made up
+for training) is still a postcode, and two records agreeing on it is
+evidence all the same. `known_area` says whether the area is a real one. A
+partial code ("S60", "AW3 7") has too little shape to tell it from other
+short codes (a road, a room), so it is read only in a real area.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ _DISTRICT = re.compile(_OUTWARD)
 _AREA = re.compile(r"[A-Z]{1,2}")
 _NOT_POSTCODE = re.compile(r"[^A-Z0-9 ]")
 _SPACES = re.compile(r" +")
-# The postcode areas of the UK and Crown dependencies: a code outside them is a typo.
+# The postcode areas of the UK and Crown dependencies.
 _AREA_CODES = (
     "AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH "
     "DL DN DT DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV "
@@ -65,6 +72,7 @@ class PostcodeValue:
         district: The outward code ("S60"), or None for an area alone.
         sector: Outward code and sector digit ("S60 1"), when known.
         unit: The full postcode ("S60 1AA"), when known.
+        known_area: Whether the area is one the UK uses (always, for a partial code).
     """
 
     clean: str
@@ -73,6 +81,7 @@ class PostcodeValue:
     district: str | None
     sector: str | None
     unit: str | None
+    known_area: bool = True
 
     @property
     def outward(self) -> str | None:
@@ -101,11 +110,11 @@ def parse(text: str) -> PostcodeValue | None:
         value = squashed
     if value in _SPECIAL or squashed == "GIR0AA":
         return _unit("GIR", "0AA")
-    if _area(squashed) not in _AREAS:
-        return None
     match = _FULL.fullmatch(squashed)
     if match:
         return _unit(match.group(1), match.group(2))
+    if _area(squashed) not in _AREAS:
+        return None
     match = _SECTOR.fullmatch(value)
     if match:
         return _sector(match.group(1), match.group(2))
@@ -127,7 +136,8 @@ def _area(code: str) -> str:
 def _unit(outward: str, inward: str) -> PostcodeValue:
     unit = f"{outward} {inward}"
     area = outward if outward == "GIR" else _area(outward)
-    return PostcodeValue(unit, Precision.UNIT, area, outward, unit[:-2], unit)
+    known = area == "GIR" or area in _AREAS
+    return PostcodeValue(unit, Precision.UNIT, area, outward, unit[:-2], unit, known)
 
 
 def _sector(outward: str, digit: str) -> PostcodeValue:
@@ -153,7 +163,7 @@ def clean(text: str) -> str | None:
 
 
 def is_valid(text: str) -> bool:
-    """Whether the text is a whole postcode in a valid format.
+    """Whether the text is a whole postcode in a valid format (in any area, see `known_area`).
 
     Args:
         text: A postcode as written.

@@ -8,7 +8,11 @@ The public surface re-exports; the modules inside are:
 - `ner`: an optional spaCy model, only when one is installed;
 - `spans`: spans and their merging;
 - `pseudonyms`: "Child A", "Adult 1", "Vehicle 1", bands and generalisations;
-- `redact`: the `Redactor` that puts them together.
+- `redact`: the `Redactor` that puts them together;
+- `report`: a knowledge chronology made publishable, rendered to HTML and PDF,
+  and the final check that refuses release while an identifier remains;
+- `seal`: the key from pseudonym to person, encrypted under a key held outside
+  the database.
 """
 
 from vigil.core.publish.known import KnownEntity, KnownMatcher

@@ -15,6 +15,7 @@ import calendar
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 import ahocorasick
 
@@ -90,6 +91,10 @@ class _Pattern:
     entity_id: str
     key: str
     capitalised: bool  # a one-word pattern counts only where the text capitalises it
+
+    def label(self) -> tuple[str, str, str, str]:
+        """The end of a span this pattern finds: kind, entity, key, source."""
+        return (self.kind, self.entity_id, self.key, "known")
 
 
 def fold(text: str) -> str:
@@ -170,48 +175,84 @@ class KnownMatcher:
         if table:
             automaton = ahocorasick.Automaton()
             for folded, pattern in table.items():
-                automaton.add_word(f" {folded} ", (len(folded), pattern))
+                checks = _checks(folded, pattern)
+                value = (len(folded), checks, pattern, pattern.label())
+                automaton.add_word(f" {folded}", value)
                 if " " in folded:  # "SMITH, Kay" folds to two spaces after the surname
                     for doubled in _doubled_spaces(folded):
-                        automaton.add_word(f" {doubled} ", (len(doubled), pattern))
+                        value = (len(doubled), checks, pattern, pattern.label())
+                        automaton.add_word(f" {doubled}", value)
             automaton.make_automaton()
             matcher.automaton = automaton
         return matcher
 
-    def find(self, text: str) -> list[Span]:
+    def find(self, text: str, folded: str | None = None) -> list[Span]:
         """Every occurrence of a known identifier.
 
         Args:
             text: The text to search.
+            folded: `fold(text)`, when the caller has it already.
 
         Returns:
             Spans, possibly overlapping, in no particular order.
         """
         if self.automaton is None:
             return []
-        # Matches come in order of their end; one that contains the matches
-        # before it (a full name after its forename) replaces them, so only
-        # the longest are made into spans.
-        kept: list[tuple[int, int, _Pattern]] = []
-        padded = f" {fold(text)} "
-        for end, (length, pattern) in self.automaton.iter(padded):
-            # The pattern ends at padded[end] (its trailing space); padded is the
-            # text shifted by one.
-            start = end - length - 1
-            stop = start + length
-            if pattern.capitalised and (
-                not all(w[0].isupper() for w in text[start:stop].split())
-                or _common_word(text, start, stop)
-            ):
+        # Patterns start with a space, so a match starts a word; whether it also
+        # ends one is checked here. The longest match at each place is taken
+        # (in C, by `iter_long`); when it fails a check ("Jade Smith" in "Jade
+        # Smithson", "mo" in lower case), every match near it is looked at.
+        padded = f" {fold(text) if folded is None else folded} "
+        found: list[Span] = []
+        for end, (length, checks, pattern, label) in self.automaton.iter_long(padded):
+            # The pattern's last character is padded[end], that is text[end - 1].
+            if not checks and padded[end + 1] == " ":  # most matches: nothing to check
+                found.append(_SPAN((end - length, end, *label)))
                 continue
-            while stop > start and text[stop - 1] in _TRIM:
-                stop -= 1
-            while start < stop and text[start] in _TRIM:
-                start += 1
-            while kept and kept[-1][0] >= start:
-                kept.pop()
-            kept.append((start, stop, pattern))
-        return [Span(start, stop, p.kind, p.entity_id, p.key, "known") for start, stop, p in kept]
+            span = self._checked(text, padded, end, length, checks, pattern)
+            if span is not None:
+                found.append(span)
+            elif checks & _MANY_WORDS:  # a shorter match may be inside it, or start in it
+                found.extend(self._near(text, padded, end - length))
+        return found
+
+    def _checked(
+        self, text: str, padded: str, end: int, length: int, checks: int, pattern: _Pattern
+    ) -> Span | None:
+        """The span of one match, or None when it fails a check."""
+        start, stop = end - length, min(end, len(text))  # the last padding space is no text
+        # A pattern ending in a space may end on the text's last padding space.
+        if not checks & _ENDS_SPACED and padded[end + 1] != " ":
+            return None  # it runs into a longer word
+        if checks:
+            if checks & _CAPITALISED and not (
+                text[start].isupper()
+                if checks & _ONE_WORD
+                else all(w[0].isupper() for w in text[start:stop].split())
+            ):
+                return None
+            if checks & _COMMON and _common_word(text, start, stop):
+                return None
+            if checks & _TRIM_ENDS:
+                while stop > start and text[stop - 1] in _TRIM:
+                    stop -= 1
+                while start < stop and text[start] in _TRIM:
+                    start += 1
+        return Span(start, stop, pattern.kind, pattern.entity_id, pattern.key, "known")
+
+    def _near(self, text: str, padded: str, start: int) -> list[Span]:
+        """Every match that passes its checks, starting from `start` to a little past it."""
+        assert self.automaton is not None
+        near: list[Span] = []
+        # A slice: searching the whole text from an offset would copy all of it.
+        window = padded[start : start + _NEAR]
+        for end, (length, checks, pattern, _) in self.automaton.iter(window):
+            span = self._checked(text, padded, start + end, length, checks, pattern)
+            if span is not None:
+                while near and near[-1].start >= span.start:
+                    near.pop()  # a longer match at the same place or one it contains
+                near.append(span)
+        return near
 
     def entity_of(self, kind: str, key: str | None) -> str | None:
         """The known entity a value found by a pattern belongs to, if any.
@@ -233,6 +274,31 @@ class KnownMatcher:
             candidates = self.vrms.items() if vehicles.is_partial(key) else self.partial_vrms
             return next((e for v, e in candidates if vehicles.compatible(key, v)), None)
         return None
+
+
+# Spans made straight from a tuple: there are tens of thousands a megabyte.
+_SPAN = partial(tuple.__new__, Span)
+_CAPITALISED, _ONE_WORD, _COMMON, _TRIM_ENDS, _ENDS_SPACED, _MANY_WORDS = 1, 2, 4, 8, 16, 32
+# How far past a failed match to look for others: longer than any name or address.
+_NEAR = 160
+
+
+def _checks(folded: str, pattern: _Pattern) -> int:
+    """What a match of one folded pattern must be checked for, as bits."""
+    checks = 0
+    if pattern.capitalised:
+        checks |= _CAPITALISED
+        if " " not in folded:
+            checks |= _ONE_WORD
+        if folded.strip() in _SENTENCE_WORDS:
+            checks |= _COMMON
+    if folded != folded.strip():  # a partial plate's unknowns may have folded to spaces
+        checks |= _TRIM_ENDS
+    if folded.endswith(" "):
+        checks |= _ENDS_SPACED
+    if " " in folded:
+        checks |= _MANY_WORDS
+    return checks
 
 
 def _common_word(text: str, start: int, stop: int) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
@@ -45,12 +46,14 @@ _VRM = re.compile(
     rf"|{_L}{{2}}\s?{_D}{{1,3}}{_L}|[A-Z][0-9]{{2}}\s?[A-Z]{{0,2}}\*)(?![\w?*])"
 )
 # Dateless and Northern Irish plates look like too many other things: only after a cue.
+# Each alternative starts with a literal, so the engine skips to where one can start.
 _VRM_AFTER_CUE = re.compile(
-    r"(?:[Rr]eg(?:istration)?|REG|VRM|[Vv]rm|[Ii]ndex|[Pp]late)(?:\s+(?:[Nn]o|[Nn]umber|[Mm]ark))?"
+    r"(?:Reg(?:istration)?|reg(?:istration)?|REG|VRM|Vrm|vrm|Index|index|Plate|plate)"
+    r"(?:\s+(?:[Nn]o|[Nn]umber|[Mm]ark))?"
     r"\.?\s*:?\s*([A-Z0-9?*]{1,4}\s?[A-Z0-9?*]{1,4})(?![\w?*])"
 )
 _POSTCODE_PARTIAL = re.compile(
-    r"(?:[Pp]ost\s?[Cc]ode|POST\s?CODE)(?:\s+(?:area|district|sector))?\s*:?\s*"
+    r"(?:Post\s?[Cc]ode|post\s?[Cc]ode|POST\s?CODE)(?:\s+(?:area|district|sector))?\s*:?\s*"
     r"([A-Z]{1,2}[0-9][A-Z0-9]?(?:\s[0-9](?![A-Z]))?)(?!\w)"
 )
 _INWARD = re.compile(r"\d[A-Z]{2}\b")
@@ -69,12 +72,16 @@ _NAME_WORD = r"[A-Z][A-Za-z'\-]+"
 _TITLED = re.compile(
     rf"(?:Mr|Mrs|Miss|Ms|Mx|Dr)\.?\s+(?:[A-Z]\.?\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
 )
+_KNOWN_AS_CUES = ("known", "aka", "a.k.a", "nicknamed", "calls", "goes")
 _KNOWN_AS = re.compile(
     rf"(?:known\s+as|aka|a\.k\.a\.?|nicknamed|calls\s+(?:him|her)self|goes\s+by)\s+"
     rf"[\"'“‘]?({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})",
 )
-_AGE = re.compile(r"(\d{1,3})(?P<suffix>[\s-]*(?:years?|yrs?)[\s-]*old\b|\s?yo\b)?(?!\d)")
-_AGE_CUE = re.compile(r"\b[Aa]ged?\s+$")
+# "14 years old", "14yo"; and "aged 14", "age 14".
+# Found by the "y" of its suffix, which is rarer than a digit; the number is read before it.
+_AGE_SUFFIX = re.compile(r"y(?:ears?[\s-]*old\b|rs?[\s-]*old\b|o\b)")
+_AGE_NUMBER = re.compile(r"(\d{1,3})[\s-]*$")
+_AGE_AFTER_CUE = re.compile(r"[Aa]ged?\s+(\d{1,3})(?!\d)")
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -142,12 +149,8 @@ def vehicle_registrations(text: str) -> Iterator[Span]:
     for match in _VRM.finditer(text):
         if not _starts_word(text, match.start(), "?*"):
             continue
-        plate = vehicles.clean(match.group(0))
-        if (
-            plate
-            and (vehicles.vrm_format(plate) is not None or vehicles.ANY_RUN in plate)
-            and sum(c not in "?*" for c in plate) >= 4
-        ):
+        plate = _plate(match.group(0))
+        if plate is not None:
             yield Span(match.start(), match.end(), "vehicle", key=plate)
     for match in _VRM_AFTER_CUE.finditer(text):
         if not _starts_word(text, match.start()):
@@ -156,6 +159,19 @@ def vehicle_registrations(text: str) -> Iterator[Span]:
         plate = vehicles.clean(written)
         if plate and any(c.isdigit() for c in plate) and any(c.isalpha() for c in plate):
             yield Span(match.start(1), match.end(1), "vehicle", key=plate)
+
+
+@lru_cache(maxsize=1 << 16)
+def _plate(written: str) -> str | None:
+    """The clean plate a match is, when it fits a numbering scheme (the same plates recur)."""
+    plate = vehicles.clean(written)
+    if (
+        plate
+        and (vehicles.vrm_format(plate) is not None or vehicles.ANY_RUN in plate)
+        and sum(c not in "?*" for c in plate) >= 4
+    ):
+        return plate
+    return None
 
 
 def uk_postcodes(text: str) -> Iterator[Span]:
@@ -207,22 +223,37 @@ def names_by_context(text: str) -> Iterator[Span]:
     for match in _TITLED.finditer(text):
         if _starts_word(text, match.start()):
             yield Span(match.start(), match.end(), "person", key=_name_key(match.group(0)))
-    for match in _KNOWN_AS.finditer(text):
-        if _starts_word(text, match.start()):
-            yield Span(match.start(1), match.end(1), "person", key=_name_key(match.group(1)))
+    # Their first letters are common ones, so each cue is found by a plain search,
+    # which is far faster than the pattern's scan, and the pattern tried only there.
+    found: list[Span] = []
+    for cue in _KNOWN_AS_CUES:
+        at = text.find(cue)
+        while at != -1:
+            cued = _KNOWN_AS.match(text, at)
+            if cued is not None and _starts_word(text, at):
+                name = cued.group(1)
+                found.append(Span(cued.start(1), cued.end(1), "person", key=_name_key(name)))
+            at = text.find(cue, at + 1)
+    yield from sorted(found)
 
 
 def ages(text: str) -> Iterator[Span]:
-    """Ages ("aged 14", "14 years old", "14yo"): published as bands."""
-    for match in _AGE.finditer(text):
-        if not _starts_word(text, match.start()):
+    """Ages ("aged 14", "14 years old", "14yo"), in text order: published as bands."""
+    found: list[Span] = []
+    for suffix in _AGE_SUFFIX.finditer(text):
+        at = suffix.start()
+        if not text[at - 1 : at].isdigit() and text[at - 1 : at] not in {" ", "-", "\t", "\n"}:
             continue
-        cue = match.group("suffix") is None and _AGE_CUE.search(
-            text, max(0, match.start() - 6), match.start()
-        )
-        if match.group("suffix") is not None or cue:
-            start = cue.start() if cue else match.start()
-            yield Span(start, match.end(), "age", key=match.group(1))
+        number = _AGE_NUMBER.search(text, max(0, at - 12), at)
+        if number is None or not _starts_word(text, number.start()):
+            continue
+        if suffix.group(0) == "yo" and text[number.end(1) : at] not in {"", " ", "\t", "\n"}:
+            continue  # "14yo" or "14 yo", no more between
+        found.append(Span(number.start(), suffix.end(), "age", key=number.group(1)))
+    for match in _AGE_AFTER_CUE.finditer(text):
+        if _starts_word(text, match.start()):
+            found.append(Span(match.start(), match.end(), "age", key=match.group(1)))
+    return iter(sorted(found))
 
 
 def _starts_word(text: str, start: int, also: str = "") -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -40,6 +42,42 @@ class Alert(models.Model):
     nfa_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Whom the finding is about (with the rule, its key); the entities it names are `entity_ids`.
+    subject_ids = models.JSONField(default=list)
+    closed_at = models.DateTimeField(null=True)  # closed or actioned; cleared on reopening
+    # New evidence on a closed or actioned alert reopens it, and says why.
+    reopened_at = models.DateTimeField(null=True)
+    reopen_reason = models.TextField(blank=True)
+    # Escalation: to a supervisor (unowned past its SLA) or a senior reviewer (a subject
+    # dismissed too often). `escalation_resolved_at` is set once that person has dealt with it.
+    escalated_at = models.DateTimeField(null=True, db_index=True)
+    escalated_to = models.CharField(max_length=32, blank=True)
+    escalation_reason = models.TextField(blank=True)
+    escalation_resolved_at = models.DateTimeField(null=True)
+    escalation_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ("-priority", "key")
+
+    @property
+    def open_since(self) -> datetime:
+        """When it last became open: raised, or reopened."""
+        return self.reopened_at or self.raised_at
+
+    @property
+    def escalation_pending(self) -> bool:
+        """Escalated, and not yet dealt with by the person it went to."""
+        return self.escalated_at is not None and self.escalation_resolved_at is None
+
+
+class SubjectDismissal(models.Model):
+    """An approved no-further-action decision about one subject: counted for escalation."""
+
+    entity_id = models.CharField(max_length=200, db_index=True)
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="dismissals")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()

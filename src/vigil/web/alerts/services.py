@@ -1,23 +1,29 @@
 """Changing alerts: detection writes and updates them; people move them through their lifecycle.
 
 open → assigned → action_recorded, or → nfa_pending (a written rationale) →
-closed once a second, more senior person approves. Every transition is audited.
+closed once a second, more senior person approves. An alert unowned past its
+SLA escalates to a supervisor; a subject dismissed twice escalates to a senior
+reviewer, whose approval any further dismissal then needs; new evidence on a
+closed or actioned alert reopens it. The rules are `vigil.core.detect.lifecycle`.
+Every transition is audited, naming the alert, its subjects and its records.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from vigil.core.audit import Actor, Category, Event, ObjectKind, ObjectRef
+from vigil.core.audit import Actor, AuditEntryError, Category, Event, ObjectKind, ObjectRef
 from vigil.core.detect import (
     Action,
     Alert,
@@ -26,8 +32,10 @@ from vigil.core.detect import (
     Mention,
     Record,
     detect,
+    lifecycle,
     occurred_date,
 )
+from vigil.core.detect.harm import HarmIndex, harm_in_force
 from vigil.core.detect.inputs import MentionKey
 from vigil.core.detect.replay import ReplayData, ReplayResult, replay, replay_steps
 from vigil.web.alerts import models
@@ -35,12 +43,19 @@ from vigil.web.audit.services import audit_record, web_actor
 
 Status = models.Alert.Status
 # Who may approve a no-further-action decision: more senior than the proposer.
-SENIOR_ROLES = frozenset({"supervisor"})
-MIN_RATIONALE_CHARS = 20
+SENIOR_ROLES = frozenset({lifecycle.SUPERVISOR, lifecycle.SENIOR_REVIEWER})
+MIN_RATIONALE_CHARS = lifecycle.LifecycleSettings().min_rationale_chars
+# An audit entry names at most this many records and entities (and says how many there were).
+AUDIT_REFS = 200
 
 
 class AlertTransitionError(ValueError):
     """A transition the lifecycle or the four-eyes rule does not allow."""
+
+
+def harm_now() -> HarmIndex:
+    """The harm weights in force: the packaged file, with a loaded spreadsheet laid over it."""
+    return harm_in_force(Path(settings.VIGIL_HOME))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +72,9 @@ def alerts_detect(*, as_of: datetime | None = None) -> DetectRun:
     """Runs detection over the store as known at `as_of` and writes or updates alerts.
 
     An alert found again keeps its id, status and `raised_at`; its evidence,
-    priority and explanation are updated.
+    priority and explanation are updated. A closed or actioned alert found on
+    new records is reopened, saying why. Harm is weighed with `harm_now()`.
+    Escalation is a separate step: `alerts_escalate`.
     """
     from vigil.web.entities.selectors import previous_assignment
     from vigil.web.records.snapshot import detect_inputs_rows, snapshot_tables
@@ -67,7 +84,7 @@ def alerts_detect(*, as_of: datetime | None = None) -> DetectRun:
     records, actions = detect_inputs_rows(as_of=as_of)
     entity_of = previous_assignment()
     data = _detect_input(snapshot.mentions, snapshot.links, records, actions, entity_of)
-    found = detect(data, as_of=moment)
+    found = detect(data, as_of=moment, harm_index=harm_now())
     created, updated = _write_alerts(
         found, {}, default_raised_at=moment, what=f"detect as of {moment.date().isoformat()}"
     )
@@ -103,12 +120,12 @@ def alerts_replay(
     A record corrected during the replay is read in its version known at the
     end (`corrected_records` counts them).
     """
-    from vigil.core.linkage import resolve
     from vigil.web.entities.selectors import previous_assignment
     from vigil.web.records import models as record_models
     from vigil.web.records.snapshot import detect_inputs_rows, snapshot_tables
 
     steps = replay_steps(start, end, every)
+    harm = harm_now()
     started = time.monotonic()
     snapshot = snapshot_tables(as_of=steps[-1])
     records, actions = detect_inputs_rows(as_of=steps[-1])
@@ -121,28 +138,11 @@ def alerts_replay(
     )
     corrected = record_models.Record.objects.filter(version_count__gt=1).count()
     read_seconds = time.monotonic() - started
-
-    def link(
-        mentions: pa.Table, links: pa.Table, previous: Mapping[MentionKey, str]
-    ) -> dict[MentionKey, str]:
-        members = resolve(mentions, links, previous=previous).memberships
-        return dict(
-            zip(
-                zip(
-                    members.column("record_id").to_pylist(),
-                    members.column("ref").to_pylist(),
-                    strict=True,
-                ),
-                members.column("entity_id").to_pylist(),
-                strict=True,
-            )
-        )
-
+    # Linked by vigil's resolver, its person model kept between full links.
     result = replay(
         data,
         steps,
-        link=link,
-        detect=lambda known, at: detect(known, as_of=at),
+        detect=lambda known, at: detect(known, as_of=at, harm_index=harm),
         previous=previous_assignment(),
         relink_every=relink_every,
     )
@@ -229,6 +229,35 @@ def _detect_input(
     )
 
 
+def _refs(ids: Iterable[str], kind: ObjectKind, limit: int) -> list[ObjectRef]:
+    """Object references for ids that are valid audit ids, at most `limit` of them."""
+    out: list[ObjectRef] = []
+    for ident in ids:
+        if len(out) >= limit:
+            break
+        try:
+            out.append(ObjectRef(kind, ident))
+        except AuditEntryError:
+            continue  # not an id the log can name; the alert itself is still named
+    return out
+
+
+def _alert_objects(alert: models.Alert) -> list[ObjectRef]:
+    """The alert, whom it is about, and the records it rests on (as many as the log takes)."""
+    subjects = list(alert.subject_ids or [])
+    return [
+        ObjectRef(ObjectKind.ALERT, alert.alert_id),
+        *_refs(subjects, ObjectKind.ENTITY, AUDIT_REFS),
+        *_refs(alert.record_ids or [], ObjectKind.RECORD, AUDIT_REFS),
+    ]
+
+
+def _more(alert: models.Alert) -> str:
+    """', N records (first 200 named)' when the entry could not name them all."""
+    records = len(alert.record_ids or [])
+    return f" ({records} records, first {AUDIT_REFS} named)" if records > AUDIT_REFS else ""
+
+
 def _write_alerts(
     found: list[Alert],
     raised_at: Mapping[str, datetime],
@@ -236,9 +265,16 @@ def _write_alerts(
     default_raised_at: datetime,
     what: str,
 ) -> tuple[int, int]:
-    """Writes new alerts and updates known ones (by key), audited; returns (created, updated)."""
+    """Writes new alerts and updates known ones (by key), audited; returns (created, updated).
+
+    A new alert is logged as raised, naming it, its subjects and its records; a
+    closed or actioned alert whose rule fires on new records is reopened and
+    logged with why; the run's entry names the alerts it updated.
+    """
     created = updated = 0
     now = timezone.now()
+    actor = Actor.system("detect")
+    touched: list[str] = []
     with transaction.atomic():
         existing = {
             a.key: a for a in models.Alert.objects.filter(key__in=[f.finding.key for f in found])
@@ -251,6 +287,7 @@ def _write_alerts(
                 "updated_at": now,
                 "priority": alert.priority.value,
                 "harm": alert.priority.harm,
+                "subject_ids": list(f.subject_ids),
                 "entity_ids": list(f.entity_ids),
                 "mentions": [{"record_id": r, "ref": ref} for r, ref in f.mentions],
                 "record_ids": list(f.record_ids),
@@ -259,23 +296,52 @@ def _write_alerts(
             first = raised_at.get(f.key, default_raised_at)
             row = existing.get(f.key)
             if row is None:
-                models.Alert.objects.create(
+                row = models.Alert.objects.create(
                     key=f.key, alert_id=f.alert_id, raised_at=first, **fields
                 )
                 created += 1
-            else:
-                if f.key in raised_at and first < row.raised_at:
-                    fields["raised_at"] = first
-                for name, value in fields.items():
-                    setattr(row, name, value)
-                row.save(update_fields=list(fields))
-                updated += 1
+                audit_record(
+                    actor=actor,
+                    category=Category.ALTERATION,
+                    event=Event.ALERT_TRANSITION,
+                    objects=_alert_objects(row),
+                    reason=f"-> open: raised by {f.rule} ({what}){_more(row)}"[:200],
+                )
+                continue
+            if f.key in raised_at and first < row.raised_at:
+                fields["raised_at"] = first
+            why = lifecycle.reopen_reason(
+                status=row.status, known_records=row.record_ids, found_records=f.record_ids
+            )
+            before = row.status
+            if why is not None:
+                fields.update(
+                    status=lifecycle.reopened_status(owned=row.assigned_to_id is not None).value,
+                    reopened_at=now,
+                    reopen_reason=why,
+                    closed_at=None,
+                )
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.save(update_fields=list(fields))
+            updated += 1
+            touched.append(row.alert_id)
+            if why is not None:
+                audit_record(
+                    actor=actor,
+                    category=Category.ALTERATION,
+                    event=Event.ALERT_TRANSITION,
+                    objects=_alert_objects(row),
+                    reason=f"{before} -> {row.status}: {why}"[:200],
+                )
+        shown = touched[:AUDIT_REFS]
+        named = f" (first {len(shown)} named)" if len(touched) > len(shown) else ""
         audit_record(
-            actor=Actor.system("detect"),
+            actor=actor,
             category=Category.ALTERATION,
             event=Event.ALERT_TRANSITION,
-            objects=[],
-            reason=f"{what}: {created} alerts raised, {updated} updated"[:200],
+            objects=[ObjectRef(ObjectKind.ALERT, alert_id) for alert_id in shown],
+            reason=f"{what}: {created} alerts raised, {updated} updated{named}"[:200],
         )
     return created, updated
 
@@ -299,6 +365,10 @@ def _transition(
         alert = models.Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.status not in allowed_from:
             raise AlertTransitionError(f"an alert that is {alert.status} cannot become {to}")
+        try:
+            lifecycle.check_transition(alert.status, to)
+        except lifecycle.LifecycleError as error:
+            raise AlertTransitionError(str(error)) from None
         before = alert.status
         alert.status = to
         for name, value in fields.items():
@@ -309,7 +379,7 @@ def _transition(
             actor=web_actor(user),
             category=Category.ALTERATION,
             event=event,
-            objects=[ObjectRef(ObjectKind.ALERT, alert.alert_id)],
+            objects=_alert_objects(alert),
             reason=f"{before} -> {to}: {reason}"[:200],
         )
     return alert
@@ -318,7 +388,13 @@ def _transition(
 def alert_assign(
     *, alert: models.Alert, assignee: AbstractBaseUser, by: AbstractBaseUser
 ) -> models.Alert:
-    """Gives an open (or assigned) alert an owner."""
+    """Gives an open (or assigned) alert an owner.
+
+    An alert escalated for being unowned is dealt with once it has one.
+    """
+    fields: dict[str, object] = {"assigned_to": assignee}
+    if alert.escalation_pending and alert.escalated_to == lifecycle.SUPERVISOR:
+        fields.update(escalation_resolved_at=timezone.now(), escalation_resolved_by=by)
     return _transition(
         alert,
         user=by,
@@ -326,7 +402,7 @@ def alert_assign(
         to=Status.ASSIGNED,
         event=Event.ALERT_TRANSITION,
         reason=f"assigned to user {assignee.pk}",
-        fields={"assigned_to": assignee},
+        fields=fields,
     )
 
 
@@ -341,7 +417,7 @@ def alert_action_record(*, alert: models.Alert, by: AbstractBaseUser, note: str)
         to=Status.ACTION_RECORDED,
         event=Event.ALERT_TRANSITION,
         reason="action recorded",
-        fields={"action_note": note},
+        fields={"action_note": note, "closed_at": timezone.now()},
     )
 
 
@@ -363,25 +439,72 @@ def alert_nfa_propose(*, alert: models.Alert, by: AbstractBaseUser, rationale: s
     )
 
 
+def subject_dismissals(subject_ids: Iterable[str]) -> dict[str, int]:
+    """How many approved no-further-action decisions each subject has had."""
+    counts: dict[str, int] = {}
+    for entity_id in models.SubjectDismissal.objects.filter(
+        entity_id__in=list(subject_ids)
+    ).values_list("entity_id", flat=True):
+        counts[entity_id] = counts.get(entity_id, 0) + 1
+    return counts
+
+
+def senior_review_needed(alert: models.Alert) -> list[str]:
+    """The alert's subjects dismissed often enough that only a senior reviewer may dismiss more."""
+    subjects = list(alert.subject_ids or [])
+    return lifecycle.needs_senior_reviewer(
+        subjects, subject_dismissals(subjects), lifecycle.load_lifecycle()
+    )
+
+
 def alert_nfa_approve(*, alert: models.Alert, by: AbstractBaseUser) -> models.Alert:
     """Closes an alert on a proposed no-further-action decision: four eyes.
 
+    The approver must not be the proposer, and must be a supervisor or senior
+    reviewer more senior than the proposer; once a subject has been dismissed
+    twice, only a senior reviewer may approve. Each subject's dismissal is
+    counted; the one that reaches the limit escalates the alert to a senior reviewer.
+
     Raises:
-        AlertTransitionError: When the approver proposed it, or is not a supervisor.
+        AlertTransitionError: When the approver may not approve it.
     """
-    if alert.nfa_proposed_by_id == by.pk:
-        raise AlertTransitionError("the person who proposed no further action cannot approve it")
-    if _role(by) not in SENIOR_ROLES:
-        raise AlertTransitionError("no further action must be approved by a supervisor")
-    return _transition(
-        alert,
-        user=by,
-        allowed_from={Status.NFA_PENDING},
-        to=Status.CLOSED,
-        event=Event.DECISION,
-        reason="no further action approved",
-        fields={"nfa_approved_by": by},
+    rules = lifecycle.load_lifecycle()
+    proposer = alert.nfa_proposed_by
+    refusal = lifecycle.may_approve_no_further_action(
+        approver_role=_role(by),
+        approver_is_proposer=alert.nfa_proposed_by_id == by.pk,
+        proposer_role=_role(proposer) if proposer is not None else "",
+        senior_review_needed=bool(senior_review_needed(alert)),
     )
+    if refusal is not None:
+        raise AlertTransitionError(refusal)
+    now = timezone.now()
+    with transaction.atomic():
+        alert = _transition(
+            alert,
+            user=by,
+            allowed_from={Status.NFA_PENDING},
+            to=Status.CLOSED,
+            event=Event.DECISION,
+            reason="no further action approved",
+            fields={"nfa_approved_by": by, "closed_at": now},
+        )
+        subjects = list(alert.subject_ids or [])
+        models.SubjectDismissal.objects.bulk_create(
+            models.SubjectDismissal(entity_id=s, alert=alert, approved_by_id=by.pk, approved_at=now)
+            for s in subjects
+        )
+        reached = lifecycle.needs_senior_reviewer(subjects, subject_dismissals(subjects), rules)
+        if reached and _role(by) != lifecycle.SENIOR_REVIEWER:
+            times = rules.dismissals_before_senior_review
+            _escalate(
+                alert,
+                to=lifecycle.SENIOR_REVIEWER,
+                why=f"subject dismissed {times} or more times: {', '.join(reached)}",
+                actor=web_actor(by),
+                now=now,
+            )
+    return alert
 
 
 def alert_nfa_reject(*, alert: models.Alert, by: AbstractBaseUser, reason: str) -> models.Alert:
@@ -397,3 +520,130 @@ def alert_nfa_reject(*, alert: models.Alert, by: AbstractBaseUser, reason: str) 
         reason=f"no further action rejected: {reason}",
         fields={"nfa_rationale": "", "nfa_proposed_by": None},
     )
+
+
+def _escalate(alert: models.Alert, *, to: str, why: str, actor: Actor, now: datetime) -> None:
+    """Marks an alert escalated to a role, audited."""
+    alert.escalated_at = now
+    alert.escalated_to = to
+    alert.escalation_reason = why
+    alert.escalation_resolved_at = None
+    alert.escalation_resolved_by = None
+    alert.save(
+        update_fields=[
+            "escalated_at",
+            "escalated_to",
+            "escalation_reason",
+            "escalation_resolved_at",
+            "escalation_resolved_by",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        event=Event.ALERT_TRANSITION,
+        objects=_alert_objects(alert),
+        reason=f"escalated to {to}: {why}"[:200],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationRun:
+    """What one `alerts_escalate` did."""
+
+    now: datetime
+    escalated: tuple[str, ...]  # alert ids
+
+
+def alerts_escalate(*, now: datetime | None = None) -> EscalationRun:
+    """Escalates to a supervisor every alert left open with no owner past its SLA.
+
+    An alert already escalated and not yet dealt with is left as it is; one
+    reopened since its last escalation was dealt with can escalate again.
+
+    Args:
+        now: The moment to measure the SLA to (the present by default).
+    """
+    moment = now or timezone.now()
+    rules = lifecycle.load_lifecycle()
+    escalated: list[str] = []
+    actor = Actor.system("escalate")
+    with transaction.atomic():
+        candidates = models.Alert.objects.select_for_update().filter(
+            status=Status.OPEN, assigned_to__isnull=True
+        )
+        for alert in candidates:
+            if alert.escalation_pending:
+                continue
+            resolved = alert.escalation_resolved_at
+            if resolved is not None and (alert.reopened_at is None or alert.reopened_at < resolved):
+                continue  # dealt with, and nothing new since
+            if not lifecycle.unowned_past_sla(
+                status=alert.status,
+                owned=False,
+                open_since=alert.open_since,
+                now=moment,
+                settings=rules,
+            ):
+                continue
+            days = (moment - alert.open_since).days
+            _escalate(
+                alert,
+                to=lifecycle.SUPERVISOR,
+                why=f"unowned for {days} days, past its {rules.unowned_sla_days}-day SLA",
+                actor=actor,
+                now=moment,
+            )
+            escalated.append(alert.alert_id)
+    return EscalationRun(now=moment, escalated=tuple(escalated))
+
+
+def alert_escalation_resolve(
+    *, alert: models.Alert, by: AbstractBaseUser, note: str, reopen: bool = False
+) -> models.Alert:
+    """The person an alert was escalated to records that they have dealt with it.
+
+    A senior reviewer may reopen a closed alert on a subject dismissed too often.
+
+    Raises:
+        AlertTransitionError: When it is not escalated, the note is empty, or the
+            user is less senior than the role it went to.
+    """
+    if not alert.escalation_pending:
+        raise AlertTransitionError("this alert is not waiting on an escalation")
+    if not note.strip():
+        raise AlertTransitionError("say how the escalation was dealt with")
+    rank = lifecycle.SENIORITY.get(_role(by), 0)
+    if rank < lifecycle.SENIORITY.get(alert.escalated_to, 99):
+        raise AlertTransitionError(
+            f"only a {alert.escalated_to.replace('_', ' ')} can deal with it"
+        )
+    now = timezone.now()
+    fields: dict[str, object] = {"escalation_resolved_at": now, "escalation_resolved_by": by}
+    if reopen:
+        if alert.status not in lifecycle.DONE:
+            raise AlertTransitionError("only a closed or actioned alert can be reopened")
+        fields.update(
+            reopened_at=now,
+            reopen_reason=f"reopened by a {_role(by).replace('_', ' ')} on review",
+            closed_at=None,
+        )
+        to = lifecycle.reopened_status(owned=alert.assigned_to_id is not None).value
+    else:
+        to = alert.status
+    with transaction.atomic():
+        alert = models.Alert.objects.select_for_update().get(pk=alert.pk)
+        before = alert.status
+        alert.status = to
+        for name, value in fields.items():
+            setattr(alert, name, value)
+        alert.updated_at = now
+        alert.save()
+        audit_record(
+            actor=web_actor(by),
+            category=Category.ALTERATION,
+            event=Event.DECISION,
+            objects=_alert_objects(alert),
+            reason=f"{before} -> {to}: escalation to {alert.escalated_to} dealt with"[:200],
+        )
+    return alert

@@ -236,3 +236,50 @@ def _cli_actor(component: str) -> Actor:
         return Actor.system(component, on_behalf_of=user)
     except AuditEntryError:
         return Actor.system(component)
+
+
+def audit_access_denied(*, user: AbstractBaseUser, record_id: int, purpose: str, why: str) -> int:
+    """Logs that need-to-know refused a user a record: who, which record, when and why."""
+    return audit_record(
+        actor=web_actor(user),
+        category=Category.CONSULTATION,
+        event=Event.ACCESS_DENIED,
+        objects=[ObjectRef(ObjectKind.RECORD, str(record_id))],
+        reason=f"{purpose}: refused, {why}"[:200],
+    )
+
+
+def audit_break_glass(
+    *,
+    user: AbstractBaseUser,
+    record_id: int,
+    grant_id: int,
+    kind: str,
+    hours: int,
+    reason_digest: str,
+) -> int:
+    """Logs a reason a user gave to read a record (break-glass, or a restricted record's).
+
+    The reason itself may name a child, so the log holds its digest; the text
+    stays with the grant, where the review reads it.
+    """
+    return audit_record(
+        actor=web_actor(user),
+        category=Category.CONSULTATION,
+        event=Event.BREAK_GLASS,
+        objects=[ObjectRef(ObjectKind.RECORD, str(record_id))],
+        reason=f"{kind} grant {grant_id} for {hours}h; reason sha256:{reason_digest[:16]}",
+    )
+
+
+def audit_break_glass_review(
+    *, reviewer: AbstractBaseUser, record_id: int, grant_id: int, outcome: str
+) -> int:
+    """Logs a supervisor's review of a break-glass use."""
+    return audit_record(
+        actor=web_actor(reviewer),
+        category=None,
+        event=Event.DECISION,
+        objects=[ObjectRef(ObjectKind.RECORD, str(record_id))],
+        reason=f"break-glass grant {grant_id} reviewed: {outcome}",
+    )

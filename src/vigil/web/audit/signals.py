@@ -1,14 +1,19 @@
-"""Sign-ins, sign-outs and refused sign-ins go into the audit log."""
+"""Sign-ins, sign-outs and refused sign-ins go into the audit log.
+
+A refused sign-in names only a known account, by user id: neither the password
+nor a mistyped email address is ever logged.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from allauth.mfa.signals import authentication_failed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from vigil.core.audit import Event
+from vigil.web.accounts import selectors
 from vigil.web.audit.services import audit_sign_in
 
 
@@ -25,8 +30,16 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _refused(sender: Any, credentials: dict[str, Any], request: Any, **kwargs: Any) -> None:
-    # Only a known account is named; a mistyped address is not logged as anyone.
     login = credentials.get("email") or credentials.get("username") or ""
-    user = get_user_model().objects.filter(email__iexact=login).first() if login else None
+    user = selectors.user_by_email(email=login)
     if user is not None:
         audit_sign_in(user=user, event=Event.ACCESS_DENIED, reason="sign-in refused")
+
+
+@receiver(authentication_failed)
+def _second_factor_refused(
+    sender: Any, request: Any, user: Any, reauthentication: bool = False, **kwargs: Any
+) -> None:
+    # A wrong authenticator or recovery code, after a right password.
+    reason = "second factor refused" + (" on re-confirming" if reauthentication else "")
+    audit_sign_in(user=user, event=Event.ACCESS_DENIED, reason=reason)

@@ -19,6 +19,12 @@ class LinkRun(models.Model):
     as_of = models.DateTimeField(null=True)
     person_method = models.CharField(max_length=16, blank=True)
     counts = models.JSONField(default=dict)
+    # Whether only the new work was done (see vigil.core.linkage.incremental).
+    incremental = models.BooleanField(default=False)
+    # The trained person model (Splink JSON and name frequencies), so an
+    # explanation scores a pair exactly as this run did, and the next run
+    # can reuse it.
+    person_model = models.JSONField(null=True)
 
 
 class Entity(models.Model):
@@ -48,12 +54,26 @@ class EntityMention(models.Model):
 
 
 class Judgement(models.Model):
-    """An analyst's word that two mentions are, or are not, the same entity."""
+    """An analyst's word that two mentions, or two entities, are or are not the same.
+
+    On entities, each side is named by the entity id and the mentions it held
+    when judged (`left_members`, `right_members`: lists of [record id, ref]);
+    the first of them is also kept in the mention fields.
+    """
 
     class Verdict(models.TextChoices):
         SAME = "same"
         NOT_SAME = "not_same"
 
+    class Scope(models.TextChoices):
+        MENTIONS = "mentions"
+        ENTITIES = "entities"
+
+    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.MENTIONS)
+    left_entity_id = models.CharField(max_length=64, blank=True)
+    right_entity_id = models.CharField(max_length=64, blank=True)
+    left_members = models.JSONField(default=list)
+    right_members = models.JSONField(default=list)
     left_record_source_id = models.CharField(max_length=200)
     left_ref = models.CharField(max_length=100)
     right_record_source_id = models.CharField(max_length=200)

@@ -20,6 +20,7 @@ from vigil.core.knowledge import ActionFact, KnowledgeFacts, ReadFact, RecordFac
 from vigil.web.audit.models import AuditEntry
 from vigil.web.entities.models import Entity, EntityMention
 from vigil.web.records import models
+from vigil.web.records.access import User, visible_source_ids
 
 # Well under SQLite's bound on query parameters, and small enough for one regex.
 CHUNK = 500
@@ -31,12 +32,16 @@ def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
         yield items[start : start + size]
 
 
-def knowledge_facts(*, entity_ids: Sequence[str], vigil_views: bool = True) -> KnowledgeFacts:
+def knowledge_facts(
+    *, entity_ids: Sequence[str], vigil_views: bool = True, user: User | None = None
+) -> KnowledgeFacts:
     """The facts about `entity_ids` that a knowledge chronology is built from.
 
     Args:
         entity_ids: Entity ids from the latest linkage (one entity, or a network's).
         vigil_views: Also include record views logged in Vigil's audit log.
+        user: Only records need-to-know lets this user read, and the actions,
+            reads and staff those name; None (the command line) gives all.
 
     Returns:
         The records mentioning them (current versions), the actions on those
@@ -53,6 +58,8 @@ def knowledge_facts(*, entity_ids: Sequence[str], vigil_views: bool = True) -> K
             )
         }
     )
+    if user is not None:
+        record_ids = sorted(visible_source_ids(user, record_ids))
     pks, records = _records(record_ids)
     reads = _historical_reads(record_ids)
     if vigil_views:

@@ -6,10 +6,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
+
 from vigil.core.normalise import names, phones, vehicles
 from vigil.core.normalise.ages import age_on
 from vigil.core.publish import KnownEntity
 from vigil.web.entities.models import EntityMention
+from vigil.web.publish.models import Report
 from vigil.web.records.models import Mention, Record
 
 _CHILD_AGE = 18
@@ -110,3 +113,26 @@ def _is_child(row: dict[str, Any]) -> bool:
             return int(on[:4]) - int(row["dob"][:4]) < _CHILD_AGE
         return age_on(born, then) < _CHILD_AGE
     return False
+
+
+def reports(*, status: str | None = None) -> QuerySet[Report]:
+    """Reports, newest first, without their HTML, PDF or sealed key (the list needs none)."""
+    found = Report.objects.defer("html", "pdf", "sealed_key").select_related(
+        "author", "approver", "released_by"
+    )
+    return found.filter(status=status) if status else found
+
+
+def report(*, report_id: int) -> Report | None:
+    """One report, whole, or None."""
+    return (
+        Report.objects.select_related("author", "approver", "released_by")
+        .filter(pk=report_id)
+        .first()
+    )
+
+
+def report_body(html: str) -> str:
+    """The inside of a report's <main>: our own escaped markup, to show within a page."""
+    start, end = html.find("<main>"), html.rfind("</main>")
+    return html[start + len("<main>") : end] if 0 <= start < end else ""

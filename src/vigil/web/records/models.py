@@ -6,6 +6,7 @@ its current version, and a version row per distinct content ever received.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -221,3 +222,73 @@ class AccessEvent(models.Model):
     at = models.DateTimeField()
     purpose = models.CharField(max_length=100, null=True)
     extra = models.JSONField(default=dict)
+
+
+class RecordAudience(models.Model):
+    """Who a record version is for: its owner agency and each agency it was shared with.
+
+    Copied out of the version at ingest so that need-to-know filters records in
+    SQL by one indexed column rather than by JSON. Only rows of a record's
+    current version count; older versions' rows stay, as the versions do.
+    """
+
+    record_version = models.ForeignKey(
+        RecordVersion, on_delete=models.PROTECT, related_name="audience", db_index=False
+    )
+    # An agency code, or a staff id when the record was sent to one person.
+    audience = models.CharField(max_length=200)
+    is_owner = models.BooleanField()
+    restricted = models.BooleanField()
+
+    class Meta:
+        # Led by the version: SQLite checks deferred foreign keys by looking up
+        # referring rows, and without it every version inserted scans this table.
+        constraints = (
+            models.UniqueConstraint(
+                fields=("record_version", "audience"), name="record_audience_unique"
+            ),
+        )
+        indexes = (
+            # "Records for this agency", answered from the index alone.
+            models.Index(fields=("audience", "record_version"), name="record_audience_by_agency"),
+            models.Index(
+                fields=("record_version",),
+                condition=models.Q(restricted=True, is_owner=True),
+                name="record_audience_restricted",
+            ),
+        )
+
+
+class AccessGrant(models.Model):
+    """A reason a user gave to read one record, and for how long it lets them.
+
+    A reason for a restricted record comes from a user whose role and rules
+    already reach it; break-glass is anyone else's, and a supervisor reviews it.
+    The reason itself is kept here, not in the audit log, which holds its digest.
+    """
+
+    class Kind(models.TextChoices):
+        RESTRICTED_REASON = "restricted_reason", "Reason for a restricted record"
+        BREAK_GLASS = "break_glass", "Break-glass"
+
+    class Outcome(models.TextChoices):
+        JUSTIFIED = "justified", "Justified"
+        NOT_JUSTIFIED = "not_justified", "Not justified"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants"
+    )
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="access_grants")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("user", "expires_at"), name="access_grant_user_expiry"),)

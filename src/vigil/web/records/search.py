@@ -18,6 +18,7 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Replace, Upper
 
 from vigil.core.normalise import names, phones, postcodes, vehicles
+from vigil.web.records.access import User, visible_record_ids
 from vigil.web.records.models import Mention
 
 # More candidates than this and the search asks to be narrowed.
@@ -176,18 +177,23 @@ _SEARCHES = {
 }
 
 
-def mention_search(*, kind: SearchKind, query: str, agency: str | None = None) -> SearchResult:
-    """Mentions in current record versions whose value matches the query.
+def mention_search(
+    *, kind: SearchKind, query: str, user: User, agency: str | None = None
+) -> SearchResult:
+    """Mentions in current record versions the user may read whose value matches the query.
 
     Args:
         kind: What the query is.
         query: As the user typed it; a plate may have `?` for unknown characters.
+        user: Who searches: only records need-to-know lets them read are searched,
+            in SQL, so hits, counts and truncation all leave the rest out.
         agency: Only records of this agency, when given.
 
     Returns:
         At most `MAX_HITS` hits, strongest match first, then newest record.
     """
     cleaned, candidates, field, match = _SEARCHES[kind](query)
+    candidates = candidates.filter(record_version__record_id__in=visible_record_ids(user))
     if agency:
         candidates = candidates.filter(record_version__agency=agency)
     found: dict[int, tuple[IntEnum, str]] = {}

@@ -6,26 +6,48 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
 
 from vigil.web.records import models
+from vigil.web.records.access import User, visible_record_ids
+
+COUNTS_KEPT_SECONDS = 60
 
 
-def store_summary() -> dict[str, Any]:
-    """Counts of everything held, and current records by agency."""
-    current = models.RecordVersion.objects.filter(
-        pk__in=models.Record.objects.values("current_version")
-    )
+def store_summary(*, user: User | None = None) -> dict[str, Any]:
+    """Counts of everything held, and current records by agency.
+
+    Args:
+        user: Count only what need-to-know lets this user read; None (the
+            command line, run by whoever runs the server) counts everything.
+    """
+    records = models.Record.objects.all()
+    versions = models.RecordVersion.objects.all()
+    actions = models.Action.objects.all()
+    access_lines = models.AccessEvent.objects.all()
+    if user is not None:
+        records = records.filter(pk__in=visible_record_ids(user))
+        versions = versions.filter(record_id__in=records.values("pk"))
+        source_ids = records.values("source_id")
+        actions = actions.filter(
+            pk__in=models.ActionSubject.objects.filter(
+                record_source_id__in=source_ids,
+                action_version__in=models.Action.objects.values("current_version"),
+            ).values("action_version__action_id")
+        )
+        access_lines = access_lines.filter(record_source_id__in=source_ids)
+    current = models.RecordVersion.objects.filter(pk__in=records.values("current_version"))
     return {
         "totals": {
             "agencies": models.Agency.objects.count(),
             "staff": models.Staff.objects.count(),
-            "records": models.Record.objects.count(),
-            "record_versions": models.RecordVersion.objects.count(),
+            "records": records.count(),
+            "record_versions": versions.count(),
             "mentions": models.Mention.objects.filter(record_version__in=current).count(),
             "links": models.Link.objects.filter(record_version__in=current).count(),
-            "actions": models.Action.objects.count(),
-            "access_lines": models.AccessEvent.objects.count(),
+            "actions": actions.count(),
+            "access_lines": access_lines.count(),
             "ingest_runs": models.IngestRun.objects.count(),
             "rejected_lines": models.RejectedLine.objects.count(),
         },
@@ -138,3 +160,49 @@ def record_detail(*, record_id: int) -> RecordDetail | None:
 def agency_codes() -> list[str]:
     """Every agency's code, for filters."""
     return list(models.Agency.objects.order_by("code").values_list("code", flat=True))
+
+
+def record_exists(*, record_id: int) -> bool:
+    """Whether a record with this pk has been taken in."""
+    return models.Record.objects.filter(pk=record_id, current_version__isnull=False).exists()
+
+
+def readable_summary(*, user: User) -> dict[str, Any]:
+    """What the home page counts for a user: only the records they may read, by agency.
+
+    One grouped query over the records need-to-know lets them read, beside
+    counts that name no record (agencies, staff, ingest runs).
+    """
+    # Counting every readable record grows with the store, so a user's counts are kept for
+    # a minute, and recounted at once when records arrive, an access grant is made or one
+    # of their alerts changes (alert assignment grants records).
+    from vigil.web.alerts.models import Alert
+
+    mine = Alert.objects.filter(assigned_to_id=user.pk).aggregate(
+        n=Count("id"), m=Max("updated_at")
+    )
+    stamp = (
+        models.IngestRun.objects.aggregate(m=Max("id"))["m"],
+        models.AccessGrant.objects.aggregate(m=Max("id"))["m"],
+        mine["n"],
+        mine["m"].isoformat() if mine["m"] else "",
+    )
+    key = "vigil:readable-by-agency:" + ":".join(map(str, (user.pk, *stamp)))
+    by_agency = cache.get(key)
+    if by_agency is None:
+        by_agency = dict(
+            models.Record.objects.filter(pk__in=visible_record_ids(user))
+            .values_list("current_version__agency")
+            .annotate(n=Count("id"))
+            .order_by("current_version__agency")
+        )
+        cache.set(key, by_agency, COUNTS_KEPT_SECONDS)
+    return {
+        "totals": {
+            "records_you_can_read": sum(by_agency.values()),
+            "agencies": models.Agency.objects.count(),
+            "staff": models.Staff.objects.count(),
+            "ingest_runs": models.IngestRun.objects.count(),
+        },
+        "records_by_agency": by_agency,
+    }

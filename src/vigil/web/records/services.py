@@ -18,6 +18,7 @@ from vigil.core.ingest.source import SourceFile, open_bundle
 from vigil.core.ingest.store import Counts, Prepared, RunOutcome
 from vigil.web.audit.services import audit_ingest
 from vigil.web.records import models
+from vigil.web.records.access import is_restricted
 from vigil.web.records.dialect import allocate_ids, in_clause_limit
 
 
@@ -180,6 +181,9 @@ class DatabaseIngestStore:
         self._links = _Table(
             models.Link, ("record_version_id", "from_ref", "to_ref", "type", "extra")
         )
+        self._audience = _Table(
+            models.RecordAudience, ("record_version_id", "audience", "is_owner", "restricted")
+        )
         self._subjects = _Table(
             models.ActionSubject, ("action_version_id", "record_source_id", "ref")
         )
@@ -336,16 +340,19 @@ class DatabaseIngestStore:
         if kind == "records":
             mentions: list[tuple[Any, ...]] = []
             links: list[tuple[Any, ...]] = []
+            audience: list[tuple[Any, ...]] = []
             for prepared, version_id in zip(stored, version_ids, strict=True):
                 record = prepared.item
                 assert isinstance(record, Record)
                 mentions.extend(_mention_row(version_id, m) for m in record.mentions)
+                audience.extend(_audience_rows(version_id, record))
                 links.extend(
                     (version_id, link.from_ref, link.to_ref, link.type, _json(link.extra))
                     for link in record.links
                 )
             self._mentions.insert(mentions)
             self._links.insert(links)
+            self._audience.insert(audience)
         elif kind == "actions":
             subjects: list[tuple[Any, ...]] = []
             for prepared, version_id in zip(stored, version_ids, strict=True):
@@ -448,6 +455,15 @@ def _mention_row(version_id: int, m: Mention) -> tuple[Any, ...]:
         m.org_type,
         _json(m.extra),
     )
+
+
+def _audience_rows(version_id: int, record: Record) -> Iterator[tuple[Any, ...]]:
+    """The owner agency, then each other agency (or staff id) the record was shared with."""
+    restricted = is_restricted(record.sensitivity)
+    yield (version_id, record.agency, True, restricted)
+    for other in dict.fromkeys(record.shared_with):
+        if other != record.agency:
+            yield (version_id, other, False, restricted)
 
 
 def _source_id(prepared: Prepared) -> str:

@@ -1,0 +1,256 @@
+"""Web benchmark: the main pages under 50 concurrent analysts, on PostgreSQL.
+
+A scale-300 town (about a million records) is loaded into a fresh PostgreSQL
+database, linked and detected; `vigil serve` starts on 127.0.0.1; locust runs
+50 users over home, search, entity profiles and alert pages for five minutes,
+and this prints p50/p95/p99 latency and errors per page.
+
+    pip install -e '.[bench]'     # locust (bench only)
+    .venv/bin/python bench/web.py [--scale 300] [--seed 1] [--users 50] [--minutes 5]
+        [--database-url postgresql://postgres@127.0.0.1:5432/vigil_bench_web] [--keep]
+
+The town is kept under bench/out/ and reused; `--keep` keeps the loaded
+database, and a later run with `--reuse-database` skips loading. Sessions are
+made directly in the database: sign-in (with its rate limits and second factor)
+is not what is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PORT = 8123
+ROLES = ("analyst", "supervisor", "practitioner", "auditor")
+AGENCIES = ("police", "children_social_care", "police", "inquiry")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument(
+        "--database-url", default="postgresql://postgres@127.0.0.1:5432/vigil_bench_web"
+    )
+    parser.add_argument("--reuse-database", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--prepare-samples", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare_samples:
+        prepare_samples(args.prepare_samples, args.users)
+        return
+
+    home = Path(tempfile.mkdtemp(prefix="vigil-bench-web-"))
+    env = {**os.environ, "VIGIL_HOME": str(home), "DATABASE_URL": args.database_url}
+    env.pop("VIGIL_ENV", None)
+    vigil = [sys.executable, "-m", "vigil"]
+    figures: dict[str, float] = {}
+    server = None
+    try:
+        if not args.reuse_database:
+            town = HERE / "out" / f"town-seed{args.seed}-scale{args.scale:g}"
+            generate(town, args.seed, args.scale)
+            fresh_database(args.database_url)
+            for step, command in (
+                ("migrate", [*vigil, "migrate"]),
+                ("ingest", [*vigil, "ingest", str(town / "bundle")]),
+                ("link", [*vigil, "link"]),
+                ("detect", [*vigil, "detect"]),
+            ):
+                figures[step] = timed(command, env)
+        samples = home / "samples.json"
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--prepare-samples",
+                str(samples),
+                "--users",
+                str(args.users),
+            ],
+            env=env,
+            check=True,
+        )
+        server = subprocess.Popen(
+            [*vigil, "serve", "--port", str(PORT), "--threads", "16"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_server()
+        stats = run_locust(args, env, samples, home)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        if not args.keep:
+            drop_database(args.database_url)
+        shutil.rmtree(home, ignore_errors=True)
+    report(args, figures, stats)
+
+
+def generate(town: Path, seed: int, scale: float) -> None:
+    if (town / "bundle" / "records.jsonl").exists():
+        return
+    subprocess.run(
+        [sys.executable, "-m", "vigil", "scenario", "--seed", str(seed), "--scale", str(scale),
+         "--out", str(town)],
+        check=True,
+    )  # fmt: skip
+
+
+def _admin(url: str) -> tuple[str, str]:
+    base, _, name = url.rpartition("/")
+    return base + "/postgres", name
+
+
+def fresh_database(url: str) -> None:
+    import psycopg
+
+    admin, name = _admin(url)
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    admin, name = _admin(url)
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.monotonic()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.monotonic() - started
+    print(f"  {command[3]}: {seconds:,.0f} s", flush=True)
+    return seconds
+
+
+def prepare_samples(out: Path, users: int) -> None:
+    """Bench users with signed-in sessions, and the ids and terms they will ask for."""
+    from vigil.commands.database import open_store
+
+    open_store()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from vigil.web.accounts.services import user_create
+    from vigil.web.alerts.models import Alert
+    from vigil.web.entities.models import Entity
+    from vigil.web.records.models import Mention
+
+    rng = random.Random(1)
+    sessions = []
+    for number in range(users):
+        role, agency = ROLES[number % len(ROLES)], AGENCIES[number % len(AGENCIES)]
+        user = user_create(
+            email=f"bench{number}@{agency.replace('_', '-')}.example",
+            password=f"bench passphrase {rng.random()}",
+            agency=agency,
+            role=role,
+            with_totp=True,
+        ).user
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        sessions.append(session.session_key)
+
+    def values(field: str, **where: Any) -> list[str]:
+        rows = Mention.objects.filter(**where, **{f"{field}__isnull": False})
+        return [value for value in rows.values_list(field, flat=True)[:5000] if value]
+
+    plates, names, postcodes = values("vrm"), values("name", type="person"), values("postcode")
+    searches: list[tuple[str, str]] = []
+    for _ in range(300):
+        plate = rng.choice(plates).replace(" ", "")
+        searches.append(("vrm", plate[:4] + "?" + plate[5:]))  # a partial plate
+        searches.append(("name", rng.choice(names)))
+        searches.append(("postcode", rng.choice(postcodes)))
+    entities = list(
+        Entity.objects.filter(type="person")
+        .order_by("?")
+        .values_list("entity_id", flat=True)[:2000]
+    )
+    alerts = list(Alert.objects.order_by("?").values_list("alert_id", flat=True)[:500])
+    out.write_text(
+        json.dumps(
+            {
+                "cookie_name": settings.SESSION_COOKIE_NAME,
+                "sessions": sessions,
+                "searches": searches,
+                "entities": entities,
+                "alerts": alerts,
+            }
+        )
+    )
+
+
+def wait_for_server() -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=5)
+            return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit("the server did not start")
+
+
+def run_locust(
+    args: argparse.Namespace, env: dict[str, str], samples: Path, home: Path
+) -> list[dict[str, Any]]:
+    prefix = home / "locust"
+    subprocess.run(
+        [
+            sys.executable, "-m", "locust", "-f", str(HERE / "web_locustfile.py"), "--headless",
+            "-u", str(args.users), "-r", str(max(1, args.users // 10)),
+            "-t", f"{int(args.minutes * 60)}s", "--host", f"http://127.0.0.1:{PORT}",
+            "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+        ],
+        env={**env, "VIGIL_BENCH_SAMPLES": str(samples)},
+        check=False,
+    )  # fmt: skip
+    with Path(f"{prefix}_stats.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def report(
+    args: argparse.Namespace, figures: dict[str, float], stats: list[dict[str, Any]]
+) -> None:
+    print()
+    print(
+        f"Web benchmark: seed {args.seed}, scale {args.scale:g}, PostgreSQL, {args.users} users, "
+        f"{args.minutes:g} min, {os.cpu_count()} cores (server, database and locust on one machine)"
+    )
+    for step, seconds in figures.items():
+        print(f"  {step}: {seconds:,.0f} s")
+    print(f"{'page':<22}{'requests':>10}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for row in stats:
+        print(
+            f"{row['Name']:<22}{row['Request Count']:>10}{row['Failure Count']:>8}"
+            f"{row['50%']:>9}{row['95%']:>9}{row['99%']:>9}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Where the person model runs: DuckDB in-process, or Apache Spark. Engine differences live here.
+
+The model is trained once, in-process on DuckDB, and the trained
+parameters are then applied on the engine asked for. Training looks at a
+sample of pairs and is cheap; scoring every blocked pair is the work that
+grows with the data, and that is what Spark takes over. Training on one
+engine only is also what makes the two engines agree: u probabilities come
+from a random sample of pairs, and DuckDB and Spark draw different samples
+from the same seed, so two trainings would give two slightly different
+models. With the parameters fixed before prediction, the engines score the
+same pairs with the same weights, and differ only in the last bits of
+floating point, which `_rounded` removes.
+
+Spark runs in local mode with Splink's similarity functions from the jar
+Splink ships (`spark.jars`); nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from splink import DuckDBAPI, Linker, SettingsCreator
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+    from splink.internals.database_api import DatabaseAPISubClass
+
+# Match weights agree across engines to about 1e-12; to this many decimals
+# they are equal, so pairs sort the same and clusters come out the same.
+WEIGHT_DECIMALS = 6
+# Spark's local mode on a small machine: a few partitions, not the default 200.
+SPARK_PARTITIONS = 4
+
+
+class Engine(StrEnum):
+    """Where the person model scores pairs."""
+
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
+def spark_session(*, cores: int = 2, memory: str = "4g") -> SparkSession:
+    """A local Spark session ready for Splink (its similarity jar registered).
+
+    Returns the session already running in this process, if any (its
+    settings win: Spark fixes them when the JVM starts).
+
+    Args:
+        cores: Worker threads of local mode.
+        memory: Driver memory (in local mode the driver does all the work).
+    """
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    running = SparkSession.getActiveSession()
+    if running is not None:
+        return running
+    scratch = tempfile.mkdtemp(prefix="vigil-spark-")
+    return (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName("vigil-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.driver.memory", memory)
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", str(SPARK_PARTITIONS))
+        .config("spark.default.parallelism", str(SPARK_PARTITIONS))
+        .config("spark.sql.session.timeZone", "UTC")
+        # Compiling Splink's long comparison expressions into whole stages
+        # costs more than it saves on the data of one town.
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.warehouse.dir", f"{scratch}/warehouse")
+        .config("spark.local.dir", scratch)
+        .getOrCreate()
+    )
+
+
+def _database_api(engine: Engine) -> DatabaseAPISubClass:
+    if engine is Engine.DUCKDB:
+        return DuckDBAPI()
+    from splink.backends.spark import SparkAPI
+
+    session = spark_session()
+    session.sparkContext.setLogLevel("ERROR")
+    return SparkAPI(  # type: ignore[no-untyped-call]
+        spark_session=session,
+        break_lineage_method="persist",
+        num_partitions_on_repartition=SPARK_PARTITIONS,
+    )
+
+
+def _close(db_api: DatabaseAPISubClass) -> None:
+    if isinstance(db_api, DuckDBAPI):
+        db_api.duckdb_con.close()
+        return
+    # A Spark session outlives the run: its views and the tables Splink
+    # persisted go with the run, so the next run on the session starts clean.
+    spark = db_api.spark  # type: ignore[attr-defined]
+    for row in spark.sql("SHOW VIEWS").collect():
+        if row.viewName.startswith(("__splink", "person_")):
+            spark.catalog.dropTempView(row.viewName)
+    spark.catalog.clearCache()
+
+
+def train_on_duckdb(
+    features: pa.Table,
+    model: SettingsCreator,
+    term_frequencies: Mapping[str, pa.Table],
+    train: Any,
+) -> dict[str, Any]:
+    """Trains the model in-process and returns its parameters (Splink's model dict).
+
+    Args:
+        features: The table to train on (`unique_id` and the compared columns).
+        model: The model's settings, untrained.
+        term_frequencies: Column -> lookup table to use instead of counting the data.
+        train: Called with the linker; runs the training steps.
+    """
+    db_api = DuckDBAPI()
+    try:
+        linker = _linker(db_api, features, model, term_frequencies)
+        train(linker)
+        return linker.misc.save_model_to_json()
+    finally:
+        _close(db_api)
+
+
+def predict(
+    engine: Engine | str,
+    features: pa.Table,
+    model: SettingsCreator,
+    trained: Mapping[str, Any],
+    term_frequencies: Mapping[str, pa.Table],
+    threshold: float,
+) -> pa.Table:
+    """Scores every blocked pair on an engine, with parameters trained elsewhere.
+
+    Args:
+        engine: Where to score.
+        features: The table to score (as trained on).
+        model: The model's settings, untrained (the same that were trained).
+        trained: The trained model dict (`train_on_duckdb`).
+        term_frequencies: Column -> lookup table to use instead of counting the data.
+        threshold: Least match probability kept.
+
+    Returns:
+        `unique_id_l`, `unique_id_r`, `match_weight`, `match_probability`.
+    """
+    engine = Engine(engine)
+    db_api = _database_api(engine)
+    try:
+        settings = with_parameters(model.get_settings(db_api.sql_dialect.sql_dialect_str), trained)
+        linker = _linker(db_api, features, settings, term_frequencies)
+        predictions = linker.inference.predict(
+            threshold_match_probability=threshold, warning_mode="never"
+        )
+        pairs = predictions.as_pyarrow_table().select(  # type: ignore[no-untyped-call]
+            ["unique_id_l", "unique_id_r", "match_weight"]
+        )
+    finally:
+        _close(db_api)
+    return _rounded(pairs)
+
+
+def with_parameters(settings: Any, trained: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings (for any dialect) as a dict, with the trained model's parameters.
+
+    Both come from the same `SettingsCreator`, so comparison i, level j of
+    one is comparison i, level j of the other; only the SQL differs.
+
+    Args:
+        settings: Splink `Settings` for the engine's dialect.
+        trained: The trained model dict.
+    """
+    found: dict[str, Any] = settings.as_dict()
+    found["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
+    for comparison, source in zip(found["comparisons"], trained["comparisons"], strict=True):
+        if comparison["output_column_name"] != source["output_column_name"]:
+            raise ValueError(f"models differ at {comparison['output_column_name']}")
+        for level, learnt in zip(
+            comparison["comparison_levels"], source["comparison_levels"], strict=True
+        ):
+            for key in ("m_probability", "u_probability"):
+                if key in learnt:
+                    level[key] = learnt[key]
+    return found
+
+
+def _linker(
+    db_api: DatabaseAPISubClass,
+    features: pa.Table,
+    settings: SettingsCreator | dict[str, Any],
+    term_frequencies: Mapping[str, pa.Table],
+) -> Linker:
+    frame = db_api.register(features, dataset_display_name="person_mentions")
+    linker = Linker(frame, settings, log_level=None)
+    for column, table in term_frequencies.items():
+        lookup = db_api.register(table, dataset_display_name=f"person_tf_{column}")
+        linker.table_management.register_term_frequency_lookup(lookup, column)
+    return linker
+
+
+def _rounded(pairs: pa.Table) -> pa.Table:
+    """Pairs with match weights rounded, and probabilities computed from them here."""
+    weight = pc.round(pairs.column("match_weight").cast(pa.float64()), WEIGHT_DECIMALS)
+    # Clipped: 2 to the 60 is already certainty, and 2 to the 1100 overflows.
+    odds = pc.power(2.0, pc.max_element_wise(pc.min_element_wise(weight, 60.0), -60.0))
+    probability = pc.divide(odds, pc.add(odds, 1.0))
+    return pa.table(
+        {
+            "unique_id_l": pairs.column("unique_id_l").cast(pa.int64()),
+            "unique_id_r": pairs.column("unique_id_r").cast(pa.int64()),
+            "match_weight": weight,
+            "match_probability": probability,
+        }
+    )

@@ -1,0 +1,1 @@
+"""The complaints and findings register: intake (signed in or anonymous), findings, escalations."""

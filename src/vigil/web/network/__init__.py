@@ -1,0 +1,1 @@
+"""The entity graph as a user may see it: an entity's profile and neighbourhood, communities."""

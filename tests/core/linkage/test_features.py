@@ -1,0 +1,34 @@
+"""Person features: read column-wise, the same as row by row; postcodes of any area."""
+
+from __future__ import annotations
+
+from tests.core.linkage.conftest import Town
+
+from vigil.core.linkage.features import person_features, person_rows, postcode_keys
+
+
+def test_features_read_column_wise_equal_those_read_row_by_row(town: Town) -> None:
+    rows = person_rows(town.mentions)
+    column_wise = person_features(rows)
+    row_by_row = person_features(list(rows))
+    assert column_wise.num_rows > 500
+    assert column_wise.equals(row_by_row)
+    # Distinct values are worked out once, but every mention keeps its own.
+    assert column_wise.column("unique_id").to_pylist() == [r["row"] for r in rows]
+
+
+def test_a_postcode_in_the_towns_own_area_is_read_in_full() -> None:
+    keys = postcode_keys("aw3 7pl")
+    assert (keys.unit, keys.sector, keys.district) == ("AW3 7PL", "AW3 7", "AW3")
+
+
+def test_another_countrys_postcode_is_kept_whole() -> None:
+    keys = postcode_keys("2615")
+    assert (keys.unit, keys.sector, keys.district) == ("2615", None, None)
+
+
+def test_a_partial_or_meaningless_postcode_gives_no_unit() -> None:
+    assert postcode_keys("S60").unit is None
+    assert postcode_keys("AW3").unit is None
+    assert postcode_keys("n/a").unit is None
+    assert postcode_keys(None).unit is None
