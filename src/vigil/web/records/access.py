@@ -425,7 +425,9 @@ def break_glass_review(
     """
     if outcome not in AccessGrant.Outcome.values:
         raise ValueError(f"unknown outcome {outcome!r}")
-    grant = break_glass_uses(reviewer=reviewer).select_for_update().filter(pk=grant_id).first()
+    # Only the grant row is locked: the query joins nullable tables to decide who may review.
+    uses = break_glass_uses(reviewer=reviewer).select_for_update(of=("self",))
+    grant = uses.filter(pk=grant_id).first()
     if grant is None:
         raise PermissionDenied("not a break-glass use you review")
     if grant.user_id == reviewer.pk:
