@@ -45,9 +45,9 @@ setup: $(STAMP) $(NODE_STAMP) $(PANGO)
 demo: setup
 	$(BIN)/vigil demo --serve
 
-## test: the whole suite (on PostgreSQL too when DATABASE_URL points there)
+## test: the whole suite (on PostgreSQL too when DATABASE_URL points there), one worker per core
 test: setup $(CHROMIUM) $(JAVA)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 ## lint: ruff and mypy, failing on any finding
 lint: setup

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -65,3 +66,32 @@ def _fresh_rate_limits() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keys, uploads and loaded spreadsheets go to this run's own folder.
+
+    `make test` runs the suite in parallel workers; each has its own home, so two
+    workers never race to create the same signing key.
+    """
+    from django.conf import settings
+
+    home = tmp_path_factory.mktemp("home")
+    before = settings.VIGIL_HOME, os.environ.get("VIGIL_HOME")
+    settings.VIGIL_HOME = home
+    os.environ["VIGIL_HOME"] = str(home)
+    yield home
+    settings.VIGIL_HOME = before[0]
+    if before[1] is None:
+        os.environ.pop("VIGIL_HOME", None)
+    else:
+        os.environ["VIGIL_HOME"] = before[1]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # One browser for the whole run: with `--dist loadgroup` every browser test goes
+    # to the same worker, which starts Chromium once.
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
