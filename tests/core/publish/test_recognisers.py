@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vigil.core.publish import recognisers as r
 
@@ -106,3 +108,86 @@ def test_names_by_title_and_by_known_as() -> None:
 def test_ages() -> None:
     text = "aged 14, a 15 year old and a 16yo; room 12"
     assert [s.key for s in r.ages(text)] == ["14", "15", "16"]
+
+
+def test_street_addresses_with_a_flat_before_them() -> None:
+    text = "Seen at Flat 2, 12 Oak Street and at 3a Mill Rd. Not in 12 months or at 14 June."
+    assert found(r.street_addresses, text) == ["Flat 2, 12 Oak Street", "3a Mill Rd"]
+    keys = [s.key for s in r.street_addresses(text)]
+    assert keys == ["flat 2 12 oak street", "3a mill road"]  # as linkage keys an address
+
+
+def test_named_places_by_their_type_word() -> None:
+    text = (
+        "Went to Golden Pizza, then the Moorside Guest House; picked up from St Aidan's "
+        "School by Crown Cars. Went to school by car, saw The Hotel."
+    )
+    spans = list(r.named_places(text))
+    assert [text[s.start : s.end] for s in spans] == [
+        "Golden Pizza",
+        "Moorside Guest House",
+        "St Aidan's School",
+        "Crown Cars",
+    ]
+    assert [s.key for s in spans] == [
+        "takeaway:golden pizza",
+        "hotel:moorside guest house",
+        "school:st aidan's school",
+        "taxi_firm:crown cars",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "series"),
+    [
+        ("seen by PC 1234 Smith today", "PC 1234 Smith", "Police officer"),
+        ("DS Jane Doe rang", "DS Jane Doe", "Police officer"),
+        ("and Police Constable Ann Dee", "Police Constable Ann Dee", "Police officer"),
+        ("Saw Social Worker Ann Lee.", "Social Worker Ann Lee", "Social worker"),
+        ("per SW Kate Moss", "SW Kate Moss", "Social worker"),
+        ("Senior Youth Worker Bob Hope", "Senior Youth Worker Bob Hope", "Senior youth worker"),
+    ],
+)
+def test_professionals_named_with_their_role(text: str, written: str, series: str) -> None:
+    (span,) = r.professionals(text)
+    assert text[span.start : span.end] == written
+    assert span.kind == "professional"
+    assert span.key is not None and span.key.split("|")[0] == series
+
+
+@pytest.mark.parametrize(
+    "text", ["GP\nReferral received", "PCs attended", "the Officer in charge", "Social Worker 1"]
+)
+def test_roles_without_a_name_are_not_professionals(text: str) -> None:
+    assert list(r.professionals(text)) == []
+
+
+FRAGMENTS = [
+    *("Mr Kay Smith", "DOB 14/06/2001", "943 476 5919", "AB 12 34 56 C", "07700 900123"),
+    *("+44 7700 900123", "YB02 KLM", "reg AB12", "S60 1AA", "postcode S60", "aged 14"),
+    *("14yo", "known as Kay", "kay@example.org", "12 Oak Street", "PC Smith", "Golden Pizza"),
+    *("1", "0", "12", "x", "-", "(", "?", "\n", " ", ",", ".", "a", "B"),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join))
+def test_all_at_once_finds_what_each_recogniser_finds_alone(text: str) -> None:
+    # `recognise` shares scans between recognisers; it must find all they find alone.
+    alone = {span for recogniser in r.RECOGNISERS for span in recogniser(text)}
+    together = set(r.recognise(text))
+    assert alone <= together
+    # It may find more, never less: a number just after a word ("Smith(07700 900123")
+    # that alone is lost inside a candidate the word disqualifies. Each is found
+    # alone in the text from where a word starts, just before it or at it.
+    for span in together - alone:
+        starts = [
+            at
+            for at in range(max(0, span.start - 20), span.start + 1)
+            if at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_+")
+        ]
+        assert any(
+            span._replace(start=span.start - at, end=span.end - at) in set(recogniser(text[at:]))
+            for at in starts
+            for recogniser in r.RECOGNISERS
+        )

@@ -82,3 +82,74 @@ def test_never_crashes_and_spans_stay_inside_the_text(text: str) -> None:
 @given(st.text(alphabet="Mr KayleighSmith07 9+()-/?ABYKLM012,.DOB:\n", max_size=120))
 def test_never_crashes_on_identifier_like_text(text: str) -> None:
     REDACTOR.redact(text)
+
+
+TOWNS = [
+    KnownEntity(
+        "p-9",
+        "person",
+        category="child",
+        names=("Kayleigh Smith",),
+        addresses=("12 Oak Street, Ashworth",),
+    ),
+    KnownEntity("p-8", "person", addresses=("4 Mill Lane, Ashworth", "7 Elm Way, Calderby")),
+    KnownEntity("p-7", "person", category="adult", names=("Mohammed Khan",)),
+    KnownEntity("o-1", "organisation", org_type="taxi_firm", names=("Crown Cars",)),
+]
+
+
+def test_towns_and_addresses_are_generalised_consistently() -> None:
+    # Ashworth is the town most known addresses are in: "the town"; another is numbered.
+    result = Redactor(TOWNS, ner=False).redact(
+        "Met in Ashworth, then at 7 Elm Way, Calderby and 9 Rose Avenue, Calderby; "
+        "back to 12 Oak St in Ashworth. Later 9 Rose Avenue again, and Calderby."
+    )
+    assert result.text == (
+        "Met in the town, then at an address in another town (Address 1) and an address "
+        "in another town (Address 2); back to an address in the town (Address 3) in the "
+        "town. Later an address in another town (Address 2) again, and another town (Town 1)."
+    )
+    key = {entry.pseudonym: entry for entry in result.key}
+    assert key["Address 1"].entity_id == "p-8"
+    assert key["Address 2"].entity_id is None  # found by its pattern
+    assert set(key["Address 2"].written) == {"9 Rose Avenue, Calderby", "9 Rose Avenue"}
+    assert key["Address 3"].entity_id == "p-9"  # "12 Oak St" is the known "12 Oak Street"
+    assert key["Town 1"].written == ("Calderby",)
+    for word in ("Ashworth", "Calderby", "Rose", "Oak", "Elm"):
+        assert word not in result.text
+
+
+def test_known_streets_are_generalised_wherever_written() -> None:
+    result = Redactor(TOWNS, ner=False).redact(
+        "Seen on Oak Street, then Elm Way, then Oak Street again; oak street is no name."
+    )
+    assert result.text == (
+        "Seen on a street (Street 1), then a street (Street 2), then a street (Street 1) "
+        "again; oak street is no name."
+    )
+
+
+def test_named_places_become_their_type_numbered() -> None:
+    result = Redactor(TOWNS, ner=False).redact(
+        "Seen at Golden Pizza with a Crown Cars driver, then at Star Taxis and Golden Pizza."
+    )
+    assert result.text == (
+        "Seen at Takeaway 1 with a Taxi firm 1 driver, then at Taxi firm 2 and Takeaway 1."
+    )
+
+
+def test_professionals_are_named_by_role_never_in_clear() -> None:
+    result = Redactor(TOWNS, ner=False).redact(
+        "PC 1234 Smith and DC Mohammed Khan saw Kayleigh Smith. Social Worker Ann Lee "
+        "told PC Smith; Mohammed Khan was not there."
+    )
+    # A professional's name, even one the store knows as someone else's, goes with
+    # their role: the title says who they are here.
+    assert result.text == (
+        "Police officer 1 and Police officer 2 saw Child A. Social worker 1 "
+        "told Police officer 1; Adult 1 was not there."
+    )
+    key = {entry.pseudonym: entry for entry in result.key}
+    assert key["Police officer 1"].kind == "professional"
+    assert set(key["Police officer 1"].written) == {"PC 1234 Smith", "PC Smith"}
+    assert key["Adult 1"].entity_id == "p-7"

@@ -134,3 +134,13 @@ def test_the_pdf_says_what_the_html_says() -> None:
     text = " ".join(pdf_text(render_pdf(html)).split())
     assert "Child A seen getting into Vehicle 1" in text
     assert "Kayleigh" not in text
+
+
+def test_the_final_check_refuses_a_named_professional_but_not_a_town() -> None:
+    matcher = KnownMatcher.build(
+        [*ENTITIES, KnownEntity("a-1", "address", addresses=("4 Mill Lane, Ashworth",))]
+    )
+    assert matcher.home_town == "ashworth"
+    assert final_check({"html": "Police officer 1 visited in Ashworth."}, matcher) == []
+    leaked = final_check({"html": "DS Jane Doe visited in Ashworth."}, matcher)
+    assert [(leak.kind, leak.entity_id) for leak in leaked] == [("professional", None)]

@@ -4,7 +4,8 @@ The public surface re-exports; the modules inside are:
 
 - `known`: identifiers the store knows, compiled into one Aho-Corasick automaton;
 - `recognisers`: UK patterns (phones, postcodes, plates, NHS and NI numbers, dates
-  of birth, emails, names by context, ages);
+  of birth, emails, names by context, ages, street addresses, professionals named
+  with their role, businesses named with their type);
 - `ner`: an optional spaCy model, only when one is installed;
 - `spans`: spans and their merging;
 - `pseudonyms`: "Child A", "Adult 1", "Vehicle 1", bands and generalisations;

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import string
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -88,11 +89,11 @@ class KnownEntity:
 @dataclass(frozen=True, slots=True)
 class _Pattern:
     kind: str
-    entity_id: str
+    entity_id: str | None  # None for a town: a place, no one's identifier
     key: str
     capitalised: bool  # a one-word pattern counts only where the text capitalises it
 
-    def label(self) -> tuple[str, str, str, str]:
+    def label(self) -> tuple[str, str | None, str, str]:
         """The end of a span this pattern finds: kind, entity, key, source."""
         return (self.kind, self.entity_id, self.key, "known")
 
@@ -135,7 +136,9 @@ class KnownMatcher:
     vrms: dict[str, str] = field(default_factory=dict)  # clean plate -> entity
     partial_vrms: list[tuple[str, str]] = field(default_factory=list)  # (plate, entity)
     postcodes: dict[str, str] = field(default_factory=dict)  # clean postcode -> entity
+    addresses: dict[str, str] = field(default_factory=dict)  # address key -> entity
     forenames: frozenset[str] = frozenset()  # folded forename spellings of known people
+    home_town: str | None = None  # the town most known addresses are in, lower case
 
     @classmethod
     def build(cls, entities: Iterable[KnownEntity]) -> KnownMatcher:
@@ -150,6 +153,8 @@ class KnownMatcher:
         table: dict[str, _Pattern] = {}
         matcher = cls(entities={}, automaton=None)
         forenames: set[str] = set()
+        towns: Counter[str] = Counter()
+        streets: set[str] = set()
         for entity in entities:
             matcher.entities[entity.entity_id] = entity
             for text, pattern in _patterns(entity, forenames):
@@ -171,17 +176,37 @@ class KnownMatcher:
             for code in entity.postcodes:
                 clean_code = postcodes.clean(code) or " ".join(code.upper().split())
                 matcher.postcodes.setdefault(clean_code.replace(" ", ""), entity.entity_id)
+            for address in entity.addresses:
+                value = addresses.parse(address)
+                if value is not None:
+                    matcher.addresses.setdefault(value.key, entity.entity_id)
+                    if value.locality:
+                        towns[value.locality] += 1
+                    if value.street and " " in value.street:  # "oak street", not "park"
+                        streets.add(value.street)
         matcher.forenames = frozenset(forenames)
+        # The towns and streets of known addresses are places to generalise wherever
+        # they are written; a name or identifier spelt the same keeps its claim.
+        for place, names_of in (("town", towns), ("street", streets)):
+            for name in names_of:
+                folded = " ".join(fold(name).split())
+                if len(folded) >= _MIN_WORD:
+                    pattern = _Pattern("place", None, f"{place}:{folded}", capitalised=True)
+                    table.setdefault(folded, pattern)
+        if towns:
+            matcher.home_town = min(towns, key=lambda town: (-towns[town], town))
         if table:
             automaton = ahocorasick.Automaton()
+            # Values hold only numbers and strings: the collector stops tracking such
+            # tuples, so it does not walk the tens of thousands of them at every pass.
+            labels: dict[tuple[str, str | None, str, str], tuple[str, str | None, str, str]] = {}
             for folded, pattern in table.items():
                 checks = _checks(folded, pattern)
-                value = (len(folded), checks, pattern, pattern.label())
-                automaton.add_word(f" {folded}", value)
+                label = labels.setdefault(pattern.label(), pattern.label())
+                automaton.add_word(f" {folded}", (len(folded), checks, label))
                 if " " in folded:  # "SMITH, Kay" folds to two spaces after the surname
                     for doubled in _doubled_spaces(folded):
-                        value = (len(doubled), checks, pattern, pattern.label())
-                        automaton.add_word(f" {doubled}", value)
+                        automaton.add_word(f" {doubled}", (len(doubled), checks, label))
             automaton.make_automaton()
             matcher.automaton = automaton
         return matcher
@@ -204,20 +229,38 @@ class KnownMatcher:
         # Smithson", "mo" in lower case), every match near it is looked at.
         padded = f" {fold(text) if folded is None else folded} "
         found: list[Span] = []
-        for end, (length, checks, pattern, label) in self.automaton.iter_long(padded):
+        append = found.append
+        for end, (length, checks, label) in self.automaton.iter_long(padded):
             # The pattern's last character is padded[end], that is text[end - 1].
-            if not checks and padded[end + 1] == " ":  # most matches: nothing to check
-                found.append(_SPAN((end - length, end, *label)))
+            # The commonest cases are settled here, without a call: most matches are
+            # names of several words, or a one-word name, ending a word.
+            # (A pattern ending in a space may end on the last padding space: no
+            # character after it to read, and none needed.)
+            ends_word = checks & _ENDS_SPACED or padded[end + 1] == " "
+            if ends_word and not checks & _SLOW_CHECKS:
+                append(_SPAN((end - length, end, *label)))
                 continue
-            span = self._checked(text, padded, end, length, checks, pattern)
+            if not ends_word and not checks & (_ENDS_SPACED | _MANY_WORDS):
+                continue  # a one-word pattern inside a longer word ("Jo" in "Jobs")
+            if ends_word and checks == _CAPITALISED | _ONE_WORD:
+                if text[end - length].isupper():
+                    append(_SPAN((end - length, end, *label)))
+                continue
+            span = self._checked(text, padded, end, length, checks, label)
             if span is not None:
-                found.append(span)
+                append(span)
             elif checks & _MANY_WORDS:  # a shorter match may be inside it, or start in it
                 found.extend(self._near(text, padded, end - length))
         return found
 
     def _checked(
-        self, text: str, padded: str, end: int, length: int, checks: int, pattern: _Pattern
+        self,
+        text: str,
+        padded: str,
+        end: int,
+        length: int,
+        checks: int,
+        label: tuple[str, str | None, str, str],
     ) -> Span | None:
         """The span of one match, or None when it fails a check."""
         start, stop = end - length, min(end, len(text))  # the last padding space is no text
@@ -238,7 +281,7 @@ class KnownMatcher:
                     stop -= 1
                 while start < stop and text[start] in _TRIM:
                     start += 1
-        return Span(start, stop, pattern.kind, pattern.entity_id, pattern.key, "known")
+        return _SPAN((start, stop, *label))
 
     def _near(self, text: str, padded: str, start: int) -> list[Span]:
         """Every match that passes its checks, starting from `start` to a little past it."""
@@ -246,8 +289,8 @@ class KnownMatcher:
         near: list[Span] = []
         # A slice: searching the whole text from an offset would copy all of it.
         window = padded[start : start + _NEAR]
-        for end, (length, checks, pattern, _) in self.automaton.iter(window):
-            span = self._checked(text, padded, start + end, length, checks, pattern)
+        for end, (length, checks, label) in self.automaton.iter(window):
+            span = self._checked(text, padded, start + end, length, checks, label)
             if span is not None:
                 while near and near[-1].start >= span.start:
                     near.pop()  # a longer match at the same place or one it contains
@@ -258,13 +301,15 @@ class KnownMatcher:
         """The known entity a value found by a pattern belongs to, if any.
 
         Args:
-            kind: phone, vehicle or postcode.
-            key: The value's clean form.
+            kind: phone, vehicle, postcode or address.
+            key: The value's clean form (for an address, `addresses.parse(...).key`).
         """
         if key is None:
             return None
         if kind == "phone":
             return self.phones.get(key)
+        if kind == "address":
+            return self.addresses.get(key)
         if kind == "postcode":
             return self.postcodes.get(key.replace(" ", ""))
         if kind == "vehicle":
@@ -279,6 +324,8 @@ class KnownMatcher:
 # Spans made straight from a tuple: there are tens of thousands a megabyte.
 _SPAN = partial(tuple.__new__, Span)
 _CAPITALISED, _ONE_WORD, _COMMON, _TRIM_ENDS, _ENDS_SPACED, _MANY_WORDS = 1, 2, 4, 8, 16, 32
+# Checks that need more than "ends a word": the rest pass whenever it does.
+_SLOW_CHECKS = _CAPITALISED | _COMMON | _TRIM_ENDS
 # How far past a failed match to look for others: longer than any name or address.
 _NEAR = 160
 

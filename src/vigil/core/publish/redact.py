@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, groupby
 
 from vigil.core.publish.known import KnownEntity, KnownMatcher, fold
 from vigil.core.publish.ner import NerModel, load_ner
@@ -22,6 +22,9 @@ _SEPARATOR = "\n\x00\n"
 # capitals and a comma before one, for a surname written first.
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z'\-]+|[A-Z]{2,})\b")
 _SURNAME_BEFORE = re.compile(r"\b([A-Z][A-Z'\-]+),[ \t]*$")
+# Pattern kinds whose values the store may know, and so whose entity is looked up.
+_OF_AN_ENTITY = frozenset({"phone", "vehicle", "postcode", "address"})
+_BETWEEN_ADDRESS_AND_TOWN = frozenset({", ", ",", " "})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +71,16 @@ class Redactor:
             found = self.matcher.find(text, folded)
             found.extend(self._extend_names(text, found))
             for span in recognise(text):
-                if span.kind in {"phone", "vehicle", "postcode"} and span.entity_id is None:
+                if span.kind in _OF_AN_ENTITY and span.entity_id is None:
                     entity = self.matcher.entity_of(span.kind, span.key)
                     if entity is not None:
-                        span = span._replace(entity_id=entity)
+                        # A known address is one place: keyed by its entity, as when known.
+                        key = entity if span.kind == "address" else span.key
+                        span = span._replace(entity_id=entity, key=key)
                 found.append(span)
             if self.ner is not None:
                 found.extend(self.ner(text))
-            return merge(found)
+            return _with_towns(text, merge(found))
 
     def spans_many(self, texts: list[str]) -> list[list[Span]]:
         """`spans` for many texts at once: one pass over them all, much faster for short ones.
@@ -93,20 +98,31 @@ class Redactor:
         joined = _SEPARATOR.join(texts)
         starts = list(accumulate((len(t) + len(_SEPARATOR) for t in texts[:-1]), initial=0))
         result: list[list[Span]] = [[] for _ in texts]
-        index, last = 0, len(starts) - 1
+        last = len(starts) - 1
+        # The text the spans are in now: its offset, end and the next text's start.
         offset, limit = 0, len(texts[0]) if texts else 0
+        following = starts[1] if last > 0 else len(joined) + 1
+        bucket = result[0] if texts else []
         make = tuple.__new__
-        # Folded text by text: most are ASCII, folded far faster alone than within
-        # a text that holds one accented letter somewhere.
-        folded = fold(_SEPARATOR).join(fold(text) for text in texts)
+        # Runs of ASCII texts are folded together, others one by one: ASCII folds far
+        # faster alone than within a text that holds one accented letter somewhere.
+        pieces: list[str] = []
+        for ascii_only, run in groupby(texts, key=str.isascii):
+            if ascii_only:
+                pieces.append(fold(_SEPARATOR.join(run)))
+            else:
+                pieces.extend(fold(text) for text in run)
+        folded = fold(_SEPARATOR).join(pieces)
         for span in self.spans(joined, folded):
             start = span[0]
-            if index < last and start >= starts[index + 1]:
+            if start >= following:  # spans are in text order: a later text
                 index = bisect_right(starts, start) - 1
-                offset, limit = starts[index], len(texts[index])
-            end = min(span[1] - offset, limit)
-            if start - offset < end:
-                result[index].append(make(Span, (start - offset, end, *span[2:])))
+                offset, bucket = starts[index], result[index]
+                limit = offset + len(texts[index])
+                following = starts[index + 1] if index < last else len(joined) + 1
+            end = span[1] if span[1] < limit else limit  # not into the separator
+            if start < end:
+                bucket.append(make(Span, (start - offset, end - offset, *span[2:])))
         return result
 
     def redact(self, text: str, pseudonyms: Pseudonyms | None = None) -> Redaction:
@@ -120,7 +136,7 @@ class Redactor:
         Returns:
             The redacted text, the spans and the key.
         """
-        pseudonyms = pseudonyms or Pseudonyms(entities=self.matcher.entities)
+        pseudonyms = pseudonyms or self.pseudonyms()
         spans = self.spans(text)
         parts: list[str] = []
         last = 0
@@ -134,7 +150,7 @@ class Redactor:
 
     def pseudonyms(self) -> Pseudonyms:
         """A fresh set of pseudonyms for one document."""
-        return Pseudonyms(entities=self.matcher.entities)
+        return Pseudonyms(entities=self.matcher.entities, home_town=self.matcher.home_town)
 
     def _extend_names(self, text: str, found: list[Span]) -> list[Span]:
         """Known forenames with an unknown surname beside them ("Kayleigh Smithe")."""
@@ -152,6 +168,23 @@ class Redactor:
             if before:
                 extended.append(span._replace(start=before.start(1), source="pattern"))
         return extended
+
+
+def _with_towns(text: str, spans: list[Span]) -> list[Span]:
+    """Joins a town written just after an address to it ("12 Oak Street, Ashworth")."""
+    joined: list[Span] = []
+    for span in spans:
+        if (
+            span.kind == "place"
+            and (span.key or "").startswith("town:")
+            and joined
+            and joined[-1].kind == "address"
+            and text[joined[-1].end : span.start] in _BETWEEN_ADDRESS_AND_TOWN
+        ):
+            joined[-1] = joined[-1]._replace(end=span.end)
+            continue
+        joined.append(span)
+    return joined
 
 
 @contextmanager

@@ -6,8 +6,11 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 # When two spans overlap, the merged span takes the label of the stronger:
-# a known entity beats any pattern, and a specific pattern beats a generic one.
+# a professional named with their role beats all (the role says who they are:
+# staff, whatever else shares their name), then a known entity beats any
+# pattern, and a specific pattern beats a generic one.
 _STRENGTH = {
+    "professional": 10,
     "nhs_number": 9,
     "ni_number": 9,
     "email": 8,
@@ -20,6 +23,7 @@ _STRENGTH = {
     "organisation": 3,
     "age": 2,
     "date": 1,
+    "place": 1,
 }
 
 
@@ -29,11 +33,14 @@ class Span(NamedTuple):
     Attributes:
         start: Offset of the first character.
         end: Offset after the last character.
-        kind: What it is: person, organisation, vehicle, phone, address,
-            postcode, dob, email, nhs_number, ni_number, age or date.
+        kind: What it is: person, professional, organisation, vehicle, phone,
+            address, place, postcode, dob, email, nhs_number, ni_number, age or date.
         entity_id: The known entity it names, or None when a pattern found it.
         key: What identifies the value across spellings (a clean phone number,
-            a lower-case name), so one unknown value gets one pseudonym.
+            a lower-case name), so one unknown value gets one pseudonym. For
+            a professional, "role|name" ("Police officer|smith"); for an
+            organisation a pattern found, "type:name" ("takeaway:golden pizza");
+            for a place, "town:name" or "street:name".
         source: What found it: "known", "pattern" or "ner".
     """
 
@@ -44,9 +51,10 @@ class Span(NamedTuple):
     key: str | None = None
     source: str = "pattern"
 
-    def strength(self) -> tuple[int, int, int]:
-        """Orders overlapping spans: known first, then kind, then length."""
-        return (self.entity_id is not None, _STRENGTH.get(self.kind, 0), self.end - self.start)
+    def strength(self) -> tuple[bool, int, int]:
+        """Orders overlapping spans: professionals and known first, then kind, then length."""
+        known = self.entity_id is not None or self.kind == "professional"
+        return (known, _STRENGTH.get(self.kind, 0), self.end - self.start)
 
 
 def merge(spans: Iterable[Span]) -> list[Span]:
@@ -63,16 +71,17 @@ def merge(spans: Iterable[Span]) -> list[Span]:
     """
     merged: list[Span] = []
     best: Span | None = None
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if span.end <= span.start:
+    # (Indexes rather than names: there are tens of thousands of spans a megabyte.)
+    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if span[1] <= span[0]:
             continue
-        if merged and span.start < merged[-1].end and best is not None:
+        if merged and span[0] < merged[-1][1] and best is not None:
             last = merged[-1]
             if span.strength() > best.strength():
                 best = span
             merged[-1] = Span(
-                last.start,
-                max(last.end, span.end),
+                last[0],
+                max(last[1], span[1]),
                 best.kind,
                 best.entity_id,
                 best.key,
