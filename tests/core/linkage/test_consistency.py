@@ -81,3 +81,27 @@ def test_two_numbers_of_one_scheme_keep_people_apart_unless_a_slip_explains_them
     )
     linked = pairs((0, 1, 0.99), (0, 2, 0.98), (1, 2, 0.97))
     assert groups(table, linked) == [{0, 1}, {2}]
+
+
+def test_a_shared_number_vouches_for_a_wrong_date_of_birth_and_the_reverse() -> None:
+    # One hand-keyed fact wrong is a slip when the other agrees; both wrong is two people.
+    table = features(
+        {"dob": "1990-01-01", "identifiers": ["nhs:9990011818"]},
+        {"dob": "1971-06-30", "identifiers": ["nhs:9990011818"]},
+        {"dob": "1985-02-03", "identifiers": ["nhs:1112223334"]},
+        {"dob": "1985-02-03", "identifiers": ["nhs:5556667778"]},
+        {"dob": "1960-05-05", "identifiers": ["nhs:4445556667"]},
+        {"dob": "1999-09-09", "identifiers": ["nhs:8887776665"]},
+    )
+    linked = pairs((0, 1, 0.9), (2, 3, 0.9), (4, 5, 0.9))
+    assert groups(table, linked) == [{0, 1}, {2, 3}, {4}, {5}]
+
+
+def test_a_pair_vouches_only_for_itself_not_for_a_third_mention() -> None:
+    # 0 and 1 share a number; 2 joins 1 on weaker evidence, but its date contradicts 0's.
+    table = features(
+        {"dob": "1990-01-01", "identifiers": ["nhs:9990011818"]},
+        {"identifiers": ["nhs:9990011818"]},
+        {"dob": "1971-06-30"},
+    )
+    assert groups(table, pairs((0, 1, 0.99), (1, 2, 0.9))) == [{0, 1}, {2}]

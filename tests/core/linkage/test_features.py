@@ -32,3 +32,12 @@ def test_a_partial_or_meaningless_postcode_gives_no_unit() -> None:
     assert postcode_keys("AW3").unit is None
     assert postcode_keys("n/a").unit is None
     assert postcode_keys(None).unit is None
+
+
+def test_a_date_of_birth_that_is_no_date_is_no_evidence() -> None:
+    rows = [
+        {"row": 0, "record_id": "r0", "ref": "p1", "type": "person", "dob": "1990-39-25"},
+        {"row": 1, "record_id": "r1", "ref": "p1", "type": "person", "dob": "1990-09-25"},
+    ]
+    table = person_features(rows)
+    assert table.column("dob").to_pylist() == [None, "1990-09-25"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vigil.core.linkage.identifiers import (
+    _plate_index,
     organisation_groups,
     organisation_name_key,
     partial_plate_matches,
@@ -46,3 +47,31 @@ def test_organisations_join_by_name_key_and_type() -> None:
     groups = sorted((set(g.rows) for g in organisation_groups(rows)), key=min)
     assert groups == [{0, 1, 2}, {3}]
     assert organisation_name_key("The Star Cars Ltd.") == "star cars"
+
+
+def test_the_plate_index_finds_what_a_full_scan_finds() -> None:
+    # Plates sharing heads and tails, and partial plates with unknowns anywhere.
+    full = sorted(
+        f"{area}{year}{tail}"
+        for area in ("YB", "YC", "AB")
+        for year in ("02", "51", "66")
+        for tail in ("KLM", "KLN", "XYZ", "KAM")
+    )
+    partials = ["YB02KL?", "?B02KLM", "YB0?KLM", "??51XYZ", "YB02*", "*KLM", "Y?66K?M", "AB*Z"]
+    index = _plate_index(full)
+    for partial in partials:
+        assert partial_plate_matches(partial, full, index) == partial_plate_matches(partial, full)
+    assert partial_plate_matches("YB02KL?", full, index) == ["YB02KLM", "YB02KLN"]
+
+
+def test_a_short_name_joins_only_when_exactly_one_longer_name_starts_with_it() -> None:
+    rows = [
+        (0, {"name": "Star", "org_type": "taxi_firm"}),
+        (1, {"name": "Star Cars", "org_type": "taxi_firm"}),
+        (2, {"name": "Star Taxis", "org_type": "taxi_firm"}),
+        (3, {"name": "Apex", "org_type": "taxi_firm"}),
+        (4, {"name": "Apex Taxis", "org_type": "taxi_firm"}),
+        (5, {"name": "Apexx Cars", "org_type": "taxi_firm"}),
+    ]
+    groups = sorted((set(g.rows) for g in organisation_groups(rows)), key=min)
+    assert groups == [{0}, {1}, {2}, {3, 4}, {5}]

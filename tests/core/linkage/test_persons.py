@@ -1,11 +1,17 @@
-"""The person model's name frequencies: counted per person, not per mention."""
+"""The person model: name frequencies counted per person, numbers weighed as learned."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 import pytest
 
-from vigil.core.linkage.persons import person_term_frequencies
+from vigil.core.linkage.consistency import NUMBERS_MISTAKEN, consistent_clusters
+from vigil.core.linkage.features import PERSON_SCHEMA
+from vigil.core.linkage.persons import (
+    DIFFERENT_NUMBERS,
+    numbers_mistaken,
+    person_term_frequencies,
+)
 
 
 def test_a_much_mentioned_person_does_not_make_a_name_common() -> None:
@@ -53,3 +59,33 @@ def test_an_em_pass_that_fails_leaves_every_comparison_in_the_model(
     _train(linker, PersonModelOptions(max_pairs_for_u=1e3))
     names = [c.output_column_name for c in linker._settings_obj.core_model_settings.comparisons]
     assert names == ["forename", "surname", "birth"]
+
+
+def _trained_with_different_numbers(m: float) -> dict[str, object]:
+    levels = [
+        {"label_for_charts": "same number", "m_probability": 1 - m},
+        {"label_for_charts": DIFFERENT_NUMBERS, "m_probability": m},
+    ]
+    return {"comparisons": [{"output_column_name": "identifiers", "comparison_levels": levels}]}
+
+
+def test_numbers_are_mistaken_only_where_the_model_learned_they_often_differ() -> None:
+    assert numbers_mistaken(_trained_with_different_numbers(0.044))
+    assert not numbers_mistaken(_trained_with_different_numbers(0.0026))
+    assert not numbers_mistaken({"comparisons": []})
+
+
+def test_numbers_often_mistaken_are_no_contradiction() -> None:
+    table = pa.Table.from_pylist(
+        [
+            dict.fromkeys(PERSON_SCHEMA.names) | {"unique_id": i, "record_id": f"r{i}"} | extra
+            for i, extra in enumerate(
+                [{"identifiers": ["ssn:1234567"]}, {"identifiers": ["ssn:7654321"]}]
+            )
+        ],
+        schema=PERSON_SCHEMA,
+    )
+    pairs = pa.table({"unique_id_l": [0], "unique_id_r": [1], "match_weight": [12.0]})
+    assert len(consistent_clusters(table, pairs)) == 2
+    tagged = pairs.replace_schema_metadata({NUMBERS_MISTAKEN: b"1"})
+    assert len(consistent_clusters(table, tagged)) == 1

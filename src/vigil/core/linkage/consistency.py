@@ -14,10 +14,21 @@ mentions never show in any agency's records:
   one or two out, or day and month swapped are slips; anything else is not);
 - birth evidence years apart (an age guess is out by two years at most);
 - two mentions in one record (a record names each person once).
+
+Dates of birth and official numbers are keyed by hand, and now and then one
+is simply wrong (another family member's date, a number from another form).
+So one vouches for the other: a linked pair whose two mentions share an
+official number joins across dates of birth that disagree, and one whose
+two mentions give the same full date of birth joins across numbers that
+disagree. Both wrong at once is no slip, and stays a contradiction. Where
+the trained model found one person's mentions carrying two numbers of one
+scheme often (pairs tagged `NUMBERS_MISTAKEN`), numbers are evidence the
+model has weighed, and no contradiction at all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -31,6 +42,9 @@ MAX_DOB_YEAR_SLIP = 2
 # An identifier keyed this many edits out (a digit wrong, two swapped) is a slip.
 MAX_IDENTIFIER_SLIP = 2
 MIN_NUMBER_FOR_SLIP = 6
+# Pairs whose schema metadata holds this key come from records in which
+# numbers are often mistaken (`persons.numbers_mistaken`).
+NUMBERS_MISTAKEN = b"vigil.numbers_mistaken"
 
 
 @dataclass(slots=True)
@@ -95,15 +109,31 @@ def identifiers_agree(left: str, right: str) -> bool:
     )
 
 
-def _contradict(a: _Facts, b: _Facts) -> bool:
+def _same_number(left: Sequence[str], right: Sequence[str]) -> bool:
+    """Whether two mentions' "scheme:number" lists share a number (allowing a slip)."""
+    for value in left:
+        scheme, _, number = value.partition(":")
+        for other in right:
+            theirs, _, their_number = other.partition(":")
+            if scheme == theirs and identifiers_agree(number, their_number):
+                return True
+    return False
+
+
+def _contradict(
+    a: _Facts, b: _Facts, *, numbers_vouched: bool = False, birth_vouched: bool = False
+) -> bool:
     if a.records & b.records:
         return True
     if len(a.genders | b.genders) > 1:
         return True
-    for scheme, values in a.identifiers.items():
-        theirs = b.identifiers.get(scheme)
-        if theirs and not any(identifiers_agree(x, y) for x in values for y in theirs):
-            return True
+    if not numbers_vouched:
+        for scheme, values in a.identifiers.items():
+            theirs = b.identifiers.get(scheme)
+            if theirs and not any(identifiers_agree(x, y) for x in values for y in theirs):
+                return True
+    if birth_vouched:
+        return False
     if a.birth_lo is not None and b.birth_lo is not None:
         assert a.birth_hi is not None and b.birth_hi is not None
         if max(a.birth_lo - b.birth_hi, b.birth_lo - a.birth_hi) > MAX_BIRTH_GAP_DAYS:
@@ -141,11 +171,15 @@ def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
     """
     columns = ["unique_id", "record_id", "gender", "identifiers", "dob", "birth_lo", "birth_hi"]
     cluster_of: dict[int, _Facts] = {}
+    # Each mention's own date of birth and numbers, for what a pair vouches for.
+    own: dict[int, tuple[str | None, Sequence[str]]] = {}
     for row in features.select(columns).to_pylist():
         facts = _facts(row)
         cluster_of[facts.members[0]] = facts
+        own[facts.members[0]] = (row["dob"], row["identifiers"] or ())
     # By weight where there is one: probabilities round to 1.0 and tie long before weights do.
     strength = "match_weight" if "match_weight" in pairs.column_names else "match_probability"
+    numbers_mistaken = NUMBERS_MISTAKEN in (pairs.schema.metadata or {})
     ordered = pairs.sort_by(
         [
             (strength, "descending"),
@@ -159,7 +193,15 @@ def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
         strict=True,
     ):
         a, b = cluster_of[left], cluster_of[right]
-        if a is b or _contradict(a, b):
+        if a is b:
+            continue
+        (dob_l, numbers_l), (dob_r, numbers_r) = own[left], own[right]
+        if _contradict(
+            a,
+            b,
+            numbers_vouched=numbers_mistaken or (dob_l is not None and dob_l == dob_r),
+            birth_vouched=_same_number(numbers_l, numbers_r),
+        ):
             continue
         if len(a.members) < len(b.members):
             a, b = b, a

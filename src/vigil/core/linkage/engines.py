@@ -17,14 +17,18 @@ Splink ships (`spark.jars`); nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker, SettingsCreator
+
+from vigil.core.linkage import blocking
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -35,6 +39,11 @@ if TYPE_CHECKING:
 WEIGHT_DECIMALS = 6
 # Spark's local mode on a small machine: a few partitions, not the default 200.
 SPARK_PARTITIONS = 4
+# `VIGIL_DUCKDB_MEMORY` (e.g. "6GB") caps DuckDB's memory; unset, DuckDB's
+# own default (80% of the machine) applies. A 3GB cap was tried at a million
+# mentions and failed: Splink's de-duplication of ~100M blocked pairs could not
+# spill enough ("failed to pin block"), so no cap is set by default.
+DUCKDB_MEMORY_VARIABLE = "VIGIL_DUCKDB_MEMORY"
 
 
 class Engine(StrEnum):
@@ -83,9 +92,24 @@ def spark_session(*, cores: int = 2, memory: str = "4g") -> SparkSession:
     )
 
 
+def duckdb_api() -> DuckDBAPI:
+    """An in-process DuckDB for Splink that can spill to a scratch folder of its own.
+
+    What does not fit in DuckDB's memory goes to `temp_directory` (removed
+    when the connection closes); the limit is DuckDB's default unless
+    `VIGIL_DUCKDB_MEMORY` sets one.
+    """
+    connection = duckdb.connect()
+    memory = os.environ.get(DUCKDB_MEMORY_VARIABLE)
+    if memory:
+        connection.execute(f"SET memory_limit = '{memory}'")
+    connection.execute(f"SET temp_directory = '{tempfile.gettempdir()}/vigil-duckdb-{os.getpid()}'")
+    return DuckDBAPI(connection=connection)
+
+
 def _database_api(engine: Engine) -> DatabaseAPISubClass:
     if engine is Engine.DUCKDB:
-        return DuckDBAPI()
+        return duckdb_api()
     from splink.backends.spark import SparkAPI
 
     session = spark_session()
@@ -124,7 +148,7 @@ def train_on_duckdb(
         term_frequencies: Column -> lookup table to use instead of counting the data.
         train: Called with the linker; runs the training steps.
     """
-    db_api = DuckDBAPI()
+    db_api = duckdb_api()
     try:
         linker = _linker(db_api, features, model, term_frequencies)
         train(linker)
@@ -200,6 +224,7 @@ def _linker(
     settings: SettingsCreator | dict[str, Any],
     term_frequencies: Mapping[str, pa.Table],
 ) -> Linker:
+    features = blocking.with_block_keys(features)
     frame = db_api.register(features, dataset_display_name="person_mentions")
     linker = Linker(frame, settings, log_level=None)
     for column, table in term_frequencies.items():

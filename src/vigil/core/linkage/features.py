@@ -377,7 +377,7 @@ def _features(columns: Mapping[str, list[Any]]) -> pa.Table:
         sorted(k | ({c} if c in everyone else set())) or None
         for k, c in zip(known, out["name_clean"], strict=True)
     ]
-    out["dob"] = [d if d and len(d) == 10 else None for d in column("dob")]
+    out["dob"] = _each_distinct(column("dob"), _full_dob)
     out["birth_lo"] = [b[0] for b in births]
     out["birth_hi"] = [b[1] for b in births]
     out["birth_year"] = [b[2] for b in births]
@@ -399,6 +399,21 @@ def _features(columns: Mapping[str, list[Any]]) -> pa.Table:
         for role, agency in zip(column("role"), column("agency"), strict=True)
     ]
     return pa.table({n: out[n] for n in PERSON_SCHEMA.names}, schema=PERSON_SCHEMA)
+
+
+def _full_dob(written: str | None) -> str | None:
+    """A full date of birth (YYYY-MM-DD) that is a real date; None for any other.
+
+    "1990-39-25" is a slip of the keyboard, not a date: compared as written it
+    would be one person's date contradicting their own real one.
+    """
+    if not written or len(written) != 10:
+        return None
+    try:
+        date.fromisoformat(written)
+    except ValueError:
+        return None
+    return written
 
 
 def _gender(written: str | None) -> str | None:

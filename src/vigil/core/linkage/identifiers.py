@@ -9,6 +9,7 @@ wrong join hides two vehicles behind one.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from unidecode import unidecode
 
 from vigil.core.linkage.clusters import Clusters
@@ -55,12 +57,18 @@ def identifier_groups(mentions: pa.Table) -> list[Group]:
     """
     by_type: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
     columns = ["type", "name", "vrm", "number", "address", "postcode", "org_type"]
-    row_number = 0
-    for batch in mentions.select(columns).to_batches(50_000):
-        for row in batch.to_pylist():
-            if row["type"] in IDENTIFIER_TYPES:
-                by_type[row["type"]].append((row_number, row))
-            row_number += 1
+    # Only identifier mentions become Python rows: most mentions are people.
+    wanted = pc.indices_nonzero(
+        pc.fill_null(pc.is_in(mentions.column("type"), pa.array(IDENTIFIER_TYPES)), False)
+    )
+    rows = wanted.to_pylist()
+    start = 0
+    for batch in mentions.select(columns).take(wanted).to_batches(50_000):
+        for row_number, row in zip(
+            rows[start : start + batch.num_rows], batch.to_pylist(), strict=True
+        ):
+            by_type[row["type"]].append((row_number, row))
+        start += batch.num_rows
     return [
         *vehicle_groups(by_type["vehicle"]),
         *_keyed_groups("phone", by_type["phone"], _phone_key, _phone_display),
@@ -81,6 +89,7 @@ def vehicle_groups(rows: Iterable[tuple[int, Mapping[str, Any]]]) -> list[Group]
     """
     clusters: Clusters[str] = Clusters()
     plate_of: dict[int, str] = {}
+    rows_of: dict[str, list[int]] = defaultdict(list)
     written: dict[str, Counter[str]] = defaultdict(Counter)
     for row, mention in rows:
         plate = vehicles.clean(mention["vrm"]) if mention.get("vrm") else None
@@ -89,6 +98,7 @@ def vehicle_groups(rows: Iterable[tuple[int, Mapping[str, Any]]]) -> list[Group]
         clusters.add(key)
         if plate:
             written[key][plate] += 1
+            rows_of[key].append(row)
     full = sorted(
         {k[6:] for k in written if not vehicles.is_partial(k[6:])},
     )
@@ -99,7 +109,7 @@ def vehicle_groups(rows: Iterable[tuple[int, Mapping[str, Any]]]) -> list[Group]
             clusters.join(f"plate:{fits[0]}", key)
         elif len(fits) > 1:
             # Ambiguous: each mention of this partial plate stays apart.
-            for row in [r for r, k in plate_of.items() if k == key]:
+            for row in rows_of[key]:
                 plate_of[row] = f"row:{row}"
                 clusters.add(plate_of[row])
     members: dict[str, list[int]] = defaultdict(list)
@@ -113,12 +123,21 @@ def vehicle_groups(rows: Iterable[tuple[int, Mapping[str, Any]]]) -> list[Group]
     return groups
 
 
+# Full plates are indexed by their first and last few characters: a partial
+# plate's known head or tail picks out the few it could be, not a whole area's.
+_HEADS = (4, 3, 2)
+_TAILS = (3, 2)
+_WILD = frozenset({vehicles.UNKNOWN, vehicles.ANY_RUN})
+
+
 def _plate_index(full: list[str]) -> dict[str, list[str]]:
-    # Full plates by their first two and last two characters.
+    # Full plates by their first two to four and last two or three characters.
     index: dict[str, list[str]] = defaultdict(list)
     for plate in full:
-        index["^" + plate[:2]].append(plate)
-        index[plate[-2:] + "$"].append(plate)
+        for size in _HEADS:
+            index["^" + plate[:size]].append(plate)
+        for size in _TAILS:
+            index[plate[-size:] + "$"].append(plate)
     return index
 
 
@@ -130,18 +149,21 @@ def partial_plate_matches(
     Args:
         partial: A clean partial registration ("YB02KL?").
         full: Clean full registrations known.
-        index: `full` by first and last two characters, to avoid a scan.
+        index: `full` by first and last characters (`_plate_index`), to avoid a scan.
 
     Returns:
         The fitting full plates, sorted.
     """
     candidates: Iterable[str] = full
     if index is not None:
-        head, tail = partial[:2], partial[-2:]
-        if not set(head) & {"?", "*"}:
-            candidates = index.get("^" + head, [])
-        elif not set(tail) & {"?", "*"}:
-            candidates = index.get(tail + "$", [])
+        # The smallest list a known (wildcard-free) head or tail of the partial picks.
+        keys = ["^" + partial[:size] for size in _HEADS if not set(partial[:size]) & _WILD] + [
+            partial[-size:] + "$" for size in _TAILS if not set(partial[-size:]) & _WILD
+        ]
+        lists = [index.get(key, []) for key in keys]
+        if lists:
+            smallest: list[str] = min(lists, key=len)
+            candidates = smallest
     return sorted({p for p in candidates if vehicles.compatible(partial, p)})
 
 
@@ -178,8 +200,11 @@ def organisation_groups(rows: Iterable[tuple[int, Mapping[str, Any]]]) -> list[G
         org_type, _, name_key = key.partition("|")
         by_type[org_type].append(name_key)
     for org_type, keys in by_type.items():
+        # Sorted, the names starting with "apex " follow "apex " in one run.
         for short in keys:
-            longer = [k for k in keys if k != short and k.startswith(short + " ")]
+            prefix = short + " "
+            start = bisect.bisect_left(keys, prefix)
+            longer = [k for k in keys[start : start + 2] if k.startswith(prefix)]
             if len(longer) == 1:
                 clusters.join(f"{org_type}|{longer[0]}", f"{org_type}|{short}")
     return _groups_from(clusters, key_of, written, "organisation", "organisation (no name)")

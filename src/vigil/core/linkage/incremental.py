@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker
 
-from vigil.core.linkage import engines, persons
+from vigil.core.linkage import blocking, engines, persons
 from vigil.core.linkage.ids import MentionKey
 
 # The model JSON's own format version, so an old run's model is refused, not misread.
@@ -81,7 +81,7 @@ class PersonModel:
             The linker, its database and the features' frame in it.
         """
         logging.getLogger("splink").setLevel(logging.ERROR)
-        db_api = DuckDBAPI()
+        db_api = engines.duckdb_api()
         frame = db_api.register(features, dataset_display_name="person_mentions")
         linker = Linker(frame, copy.deepcopy(self.settings), log_level=None)
         for column, shares in self.term_frequencies.items():
@@ -158,7 +158,9 @@ def captured_model(
 
 
 def aligned(features: pa.Table, model: PersonModel) -> pa.Table:
-    """The features with every column the model compares (null where the data has none)."""
+    """The features with every column the model compares or blocks on (null where the
+    data has none)."""
+    features = blocking.with_block_keys(features)
     wanted = _model_columns(model)
     for name in sorted(wanted - set(features.column_names)):
         features = features.append_column(name, pa.nulls(features.num_rows, pa.list_(pa.string())))

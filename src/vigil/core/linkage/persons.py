@@ -19,7 +19,7 @@ mentions sharing one of these are more likely one person.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,12 +33,13 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.comparison_library import CustomComparison
 
-from vigil.core.linkage import engines
+from vigil.core.linkage import blocking, engines
 from vigil.core.linkage.clusters import Clusters
 from vigil.core.linkage.consistency import (
     MAX_DOB_YEAR_SLIP,
     MAX_IDENTIFIER_SLIP,
     MIN_NUMBER_FOR_SLIP,
+    NUMBERS_MISTAKEN,
 )
 
 # Below this many person mentions the model has too few pairs to learn from,
@@ -63,6 +64,9 @@ OPTIONAL_COLUMNS = (
 ARRAY_COLUMNS = frozenset({"identifiers", "known_as", *COLLECTIVE_COLUMNS})
 # How often one person's two mentions carry different phones or addresses.
 CHANGED_M = 0.2
+# One person's two mentions carrying two numbers of one scheme as often as
+# this (as the trained model learned it) makes the numbers evidence, no veto.
+MISTAKEN_NUMBER_SHARE = 0.01
 # The share of mentions (and the least number) that must fill an optional column.
 MIN_FILLED_SHARE = 0.005
 MIN_FILLED = 10
@@ -76,6 +80,8 @@ class PersonModelOptions:
         threshold: Match probability at or above which two mentions are one person.
         seed: Seed for the random pairs u probabilities are estimated from.
         max_pairs_for_u: Random pairs used to estimate u probabilities.
+        max_pairs_for_em: Most blocked pairs each EM pass trains on (records
+            sampled by a fixed hash beyond it, so the cost stops growing with the data).
         collective: Whether the collective-evidence columns are compared.
         engine: Where pairs are scored ("duckdb" in-process, or "spark").
     """
@@ -83,8 +89,12 @@ class PersonModelOptions:
     threshold: float = 0.5
     seed: int = 1
     max_pairs_for_u: float = 2e6
+    max_pairs_for_em: float = 1e6
     collective: bool = True
     engine: str = engines.Engine.DUCKDB.value
+
+
+DIFFERENT_NUMBERS = "one scheme, different numbers"
 
 
 def _custom(sql: str, label: str) -> ComparisonLevelCreator:
@@ -259,7 +269,7 @@ def comparisons(
                     "one number keyed with a slip",
                 ),
                 cll.ArrayIntersectLevel("identifier_schemes").configure(
-                    label_for_charts="one scheme, different numbers"
+                    label_for_charts=DIFFERENT_NUMBERS
                 ),
             )
         )
@@ -299,11 +309,26 @@ def usable_columns(features: pa.Table) -> list[str]:
     ]
 
 
-def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
-    """Which pairs are scored at all: pairs sharing at least one of these keys."""
+def blocking_rules(
+    *, optional: Sequence[str] = OPTIONAL_COLUMNS
+) -> list[BlockingRuleCreator | dict[str, Any]]:
+    """Which pairs are scored at all: pairs sharing at least one of these keys.
+
+    Args:
+        optional: The optional columns compared (see `comparisons`).
+    """
+    # "Mo", no surname and no age, driving Mohammed Khan's car: a one-word
+    # name meets the full one only through what they share.
+    shared = [
+        block_on("forename_key", c, arrays_to_explode=[c])
+        for c in ("vehicles", "phones", "associates")
+        if c in optional
+    ]
     return [
         block_on("forename_key", "surname_key"),
-        block_on("surname_spelling", "forename_initial"),
+        # Surname spelling and forename initial, split by district in a
+        # block too large to score whole (see `blocking`).
+        block_on(blocking.INITIAL_BLOCK),
         block_on("forename_metaphone", "surname_metaphone"),
         block_on("dob"),
         block_on("phone"),
@@ -324,6 +349,7 @@ def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
             'l."forename_key" = r."surname_key" AND l."surname_key" = r."forename_key"',
             sql_dialect="duckdb",
         ),
+        *shared,
     ]
 
 
@@ -336,7 +362,7 @@ def settings(*, optional: Sequence[str] = OPTIONAL_COLUMNS) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         comparisons=comparisons(optional=optional),
-        blocking_rules_to_generate_predictions=blocking_rules(),
+        blocking_rules_to_generate_predictions=blocking_rules(optional=optional),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
     )
@@ -403,8 +429,10 @@ def _train(linker: Linker, options: PersonModelOptions) -> None:
         # while the pass runs, and puts them back only when it succeeds.
         before = linker._settings_obj.core_model_settings.copy()  # type: ignore[no-untyped-call]
         try:
+            # Beyond max_pairs_for_em, EM trains on pairs of a hashed sample of
+            # records; the probe that counts the pairs reads a tenth of them.
             training.estimate_parameters_using_expectation_maximisation(
-                rule, record_sample_proportion=1.0
+                rule, max_pairs=options.max_pairs_for_em, record_sample_proportion=0.1
             )
         except ValueError as error:
             # A level whose m probability underflows to zero (seen in EM on small
@@ -443,7 +471,31 @@ def predict_pairs(
     trained = engines.train_on_duckdb(
         features, model, frequencies, lambda linker: _train(linker, options)
     )
-    return engines.predict(options.engine, features, model, trained, frequencies, options.threshold)
+    pairs = engines.predict(
+        options.engine, features, model, trained, frequencies, options.threshold
+    )
+    if numbers_mistaken(trained):
+        pairs = pairs.replace_schema_metadata({NUMBERS_MISTAKEN: b"1"})
+    return pairs
+
+
+def numbers_mistaken(trained: Mapping[str, Any]) -> bool:
+    """Whether these records often give one person two numbers of one scheme.
+
+    Where numbers are keyed by hand and copied between forms, one person's
+    mentions carry another number now and then; the trained model's m
+    probability of "one scheme, different numbers" says how often.
+
+    Args:
+        trained: A trained model (Splink's model dict).
+    """
+    for comparison in trained.get("comparisons", ()):
+        if comparison.get("output_column_name") != "identifiers":
+            continue
+        for level in comparison.get("comparison_levels", ()):
+            if level.get("label_for_charts") == DIFFERENT_NUMBERS:
+                return float(level.get("m_probability") or 0.0) >= MISTAKEN_NUMBER_SHARE
+    return False
 
 
 def rule_clusters(features: pa.Table) -> list[list[int]]:
