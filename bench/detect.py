@@ -12,10 +12,13 @@ many steps linked in full. A last line per scale gives the mean.
 By default the replay reads the bundle directly (the same records the store's
 snapshot gives, without the ingest); `--store` ingests each town into a fresh
 temporary SQLite store and replays through `vigil replay`'s service instead.
-Each replay runs in a child process of its own.
+`--true-entities` links every mention to its true entity (from truth.json)
+instead of running linkage, to time detection alone. `--from-scratch` detects
+from scratch at every step rather than carrying the evidence (the slow path,
+for comparison). Each replay runs in a child process of its own.
 
     .venv/bin/python bench/detect.py [--seeds 1 2 3 4 5] [--scales 1 10]
-        [--relink-every 24] [--relink-growth 2] [--store]
+        [--relink-every 24] [--relink-growth 2] [--store] [--true-entities] [--from-scratch]
 """
 
 from __future__ import annotations
@@ -38,9 +41,10 @@ FROM_BUNDLE = """
 import pickle, sys, time
 from datetime import date
 from pathlib import Path
-from vigil.core.detect import read_bundle_inputs
+from vigil.core.detect import detect, read_bundle_inputs
 from vigil.core.detect.replay import ReplayData, replay, replay_steps
 from vigil.core.linkage import read_bundle
+from vigil.core.scenario.truth import read_truth
 
 folder = Path({folder!r})
 started, cpu = time.monotonic(), time.process_time()
@@ -48,7 +52,19 @@ mentions, links = read_bundle(folder)
 unlinked = read_bundle_inputs(folder, {{}})
 data = ReplayData(mentions, links, unlinked.records, unlinked.actions)
 steps = replay_steps(date.fromisoformat({start!r}), date.fromisoformat({end!r}), "month")
-result = replay(data, steps, relink_every={relink}, relink_growth={growth})
+options = {{}}
+if {true_entities!r}:
+    truth = {{
+        (m["record_id"], m["ref"]): m["entity_id"]
+        for m in read_truth(folder.parent / "truth.json")["mentions"]
+    }}
+    options["link"] = lambda mentions, links, previous: {{
+        key: truth[key]
+        for key in zip(mentions.column("record_id").to_pylist(), mentions.column("ref").to_pylist())
+    }}
+if {from_scratch!r}:
+    options["detect"] = lambda known, at: detect(known, as_of=at)
+result = replay(data, steps, relink_every={relink}, relink_growth={growth}, **options)
 wall = time.monotonic() - started
 Path(sys.argv[1]).write_bytes(pickle.dumps((result, wall, time.process_time() - cpu)))
 """
@@ -101,11 +117,27 @@ def main() -> None:
         help="and whenever the known mentions have grown this many times over",
     )
     parser.add_argument("--store", action="store_true", help="ingest and replay via the store")
+    parser.add_argument(
+        "--true-entities", action="store_true", help="link by the truth: time detection alone"
+    )
+    parser.add_argument(
+        "--from-scratch", action="store_true", help="detect from scratch at every step"
+    )
     args = parser.parse_args()
+    if args.store and (args.true_entities or args.from_scratch):
+        parser.error("--true-entities and --from-scratch read the bundle, not the store")
     print(" ".join(f"{name:>{width}}" for name, width, _ in COLUMNS), flush=True)
     for scale in args.scales:
         rows = [
-            run(seed, scale, args.relink_every, args.relink_growth, store=args.store)
+            run(
+                seed,
+                scale,
+                args.relink_every,
+                args.relink_growth,
+                store=args.store,
+                true_entities=args.true_entities,
+                from_scratch=args.from_scratch,
+            )
             for seed in args.seeds
         ]
         mean = {
@@ -118,7 +150,14 @@ def main() -> None:
 
 
 def run(
-    seed: int, scale: float, relink_every: int, growth: float, *, store: bool
+    seed: int,
+    scale: float,
+    relink_every: int,
+    growth: float,
+    *,
+    store: bool,
+    true_entities: bool = False,
+    from_scratch: bool = False,
 ) -> dict[str, Any]:
     """Replays and scores one town; prints and returns its row."""
     from vigil.core.detect import load_config
@@ -133,7 +172,13 @@ def run(
         result, wall, cpu = _via_store(town, relink_every)
     else:
         script = FROM_BUNDLE.format(
-            folder=str(town / "bundle"), start=START, end=END, relink=relink_every, growth=growth
+            folder=str(town / "bundle"),
+            start=START,
+            end=END,
+            relink=relink_every,
+            growth=growth,
+            true_entities=true_entities,
+            from_scratch=from_scratch,
         )
         result, wall, cpu = _child([sys.executable, "-c", script], dict(os.environ))
     scores = score_alerts(

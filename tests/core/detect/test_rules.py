@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vigil.core.detect import detect
+from vigil.core.detect import detect, load_config
 from vigil.core.detect.inputs import Mention, Record
 
 from .helpers import action, build, concern, day, record
@@ -115,16 +115,15 @@ def test_missing_with_association() -> None:
             people.append(("a1", "associate", 30))
         return record(rid, when, people, kind="missing_episode")
 
-    two = build(missing("m1", 1, True), missing("m2", 2, False))
-    assert rules_fired(two, "missing_with_association") == []
-    three_alone = build(missing("m1", 1, False), missing("m2", 2, False), missing("m3", 3, False))
-    assert (
-        rules_fired(three_alone, "missing_with_association") == []
-    )  # a reporter is no association
-    three = build(missing("m1", 1, False), missing("m2", 2, False), missing("m3", 3, True))
-    found = rules_fired(three, "missing_with_association")
+    least = int(load_config().rule("missing_with_association")["min_missing"])
+    fewer = build(missing("m1", 1, True), *(missing(f"m{i}", i, False) for i in range(2, least)))
+    assert rules_fired(fewer, "missing_with_association") == []
+    alone = build(*(missing(f"m{i}", i, False) for i in range(1, least + 2)))
+    assert rules_fired(alone, "missing_with_association") == []  # a reporter is no association
+    enough = build(*(missing(f"m{i}", i, False) for i in range(1, least)), missing("mx", 9, True))
+    found = rules_fired(enough, "missing_with_association")
     assert [f.subject_ids for f in found] == [("c1",)]
-    assert "3 times" in found[0].explanation
+    assert f"{least} times" in found[0].explanation
 
 
 def test_victim_and_offender() -> None:

@@ -105,6 +105,69 @@ def test_b_partial_data_a_reporter_and_a_non_concern_record_do_not_count() -> No
     assert subjects(data, "multi_agency_concern") == set()
 
 
+def test_b_intelligence_about_an_adult_counts_as_its_agencys_concern() -> None:
+    extra = CONFIG.rule("multi_agency_concern")["also_count"]["adult"]
+    kind, role = extra["kinds"][0], extra["roles"][0]
+
+    def intel(rid: str, when: int, person: str, age: float | None, **kw: Any) -> Any:
+        return record(rid, when, [(person, role, age)], kind=kind, **kw)
+
+    social_care = concern("r1", 10, "a1", "c1", agency="social_care")
+    # Police intelligence on the man, then social care's concern about him with a child.
+    both = build(intel("i1", 1, "a1", 30), social_care)
+    (f,) = fired(both, "multi_agency_concern")
+    assert f.subject_ids == ("a1",) and f.triggered_at == day(10)
+    assert ("i1", "p0") in f.mentions
+    # The same, the intelligence coming after: triggered by the intelligence.
+    (g,) = fired(build(social_care, intel("i1", 20, "a1", 30)), "multi_agency_concern")
+    assert g.triggered_at == day(20)
+    # Intelligence from two agencies but no concern record proper: nothing.
+    alone = build(intel("i1", 1, "a1", 30), intel("i2", 2, "a1", 30, agency="licensing"))
+    assert subjects(alone, "multi_agency_concern") == set()
+    # The same agency as the concern record: one agency only.
+    same = build(intel("i1", 1, "a1", 30, agency="social_care"), social_care)
+    assert subjects(same, "multi_agency_concern") == set()
+    # A child named in intelligence is not an adult; unknown age counts as adult.
+    child = build(intel("i1", 1, "c1", 14), social_care)
+    assert subjects(child, "multi_agency_concern") == set()
+    unknown = build(intel("i1", 1, "a1", None), social_care)
+    assert subjects(unknown, "multi_agency_concern") == {("a1",)}
+    # Another kind of record, or another role, does not count.
+    other = build(record("o1", 1, [("a1", role, 30)], kind="other"), social_care)
+    witness = build(record("w1", 1, [("a1", "witness", 30)], kind=kind), social_care)
+    assert subjects(other, "multi_agency_concern") == set()
+    assert subjects(witness, "multi_agency_concern") == set()
+
+
+def test_b_another_agencys_record_about_the_child_counts_as_its_concern() -> None:
+    extra = CONFIG.rule("multi_agency_concern")["also_count"]["child"]
+    kind, role = extra["kinds"][0], extra["roles"][0]
+
+    def about(rid: str, when: int, age: float | None, **kw: Any) -> Any:
+        return record(rid, when, [("c1", role, age)], kind=kind, agency="health", **kw)
+
+    police = concern("r1", 10, "a1", "c1")
+    # A health record about the girl before police's concern: fires on her at the concern.
+    (f,) = fired(build(about("h1", 1, 14), police), "multi_agency_concern")
+    assert f.subject_ids == ("c1",) and f.triggered_at == day(10)
+    # Just after: fires at the health record; the adult named only by police does not.
+    (g,) = fired(build(police, about("h1", 11, 14)), "multi_agency_concern")
+    assert g.subject_ids == ("c1",) and g.triggered_at == day(11)
+    # Without any concern record proper, records about a child never fire.
+    alone = build(about("h1", 1, 14), about("h2", 2, 14))
+    assert subjects(alone, "multi_agency_concern") == set()
+    # Partial data: her age unknown in the health record, or 18 by then: not known a child.
+    unknown = build(about("h1", 1, None), police)
+    adult_by_then = build(about("h1", 1, CONFIG.concern.child_age), police)
+    assert subjects(unknown, "multi_agency_concern") == set()
+    assert subjects(adult_by_then, "multi_agency_concern") == set()
+    # A kind not listed (an attendance record) or a reporter's role does not count.
+    other = record("o1", 1, [("c1", role, 14)], kind="other", agency="education")
+    reporter = record("p1", 1, [("c1", "reporter", 14)], kind=kind, agency="health")
+    assert subjects(build(other, police), "multi_agency_concern") == set()
+    assert subjects(build(reporter, police), "multi_agency_concern") == set()
+
+
 # (c) adult_linked_to_children: min_children, child age --------------------------------------
 
 

@@ -17,7 +17,7 @@ from vigil.core.detect.inputs import (
 )
 from vigil.core.detect.priority import Priority
 from vigil.core.detect.rules import RULES
-from vigil.core.detect.run import Alert, detect
+from vigil.core.detect.run import Alert, Detector, detect
 
 __all__ = [
     "RULES",
@@ -25,6 +25,7 @@ __all__ = [
     "Alert",
     "DetectConfig",
     "DetectInput",
+    "Detector",
     "Finding",
     "HarmIndex",
     "Link",

@@ -32,7 +32,7 @@ class Priority:
 def prioritise(found: Finding, evidence: Evidence, harm_index: HarmIndex) -> Priority:
     """Weighs one finding."""
     settings = evidence.config.priority
-    concerns = set(evidence.concerns)
+    concerns = evidence.concern_set
     harm, harm_words = 0.0, "no offence with a harm weight"
     for record_id in found.record_ids:
         code = evidence.records[record_id].offence

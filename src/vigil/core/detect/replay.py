@@ -33,16 +33,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
-from functools import cache
 from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from vigil.core.detect.config import DetectConfig, load_config
-from vigil.core.detect.harm import HarmIndex, load_harm
 from vigil.core.detect.inputs import Action, DetectInput, Link, Mention, MentionKey, Record
-from vigil.core.detect.run import Alert, detect
+from vigil.core.detect.run import Alert, Detector
 from vigil.core.linkage import features, resolve
 from vigil.core.linkage.incremental import PersonModel, Previous
 from vigil.core.linkage.persons import MIN_MENTIONS_FOR_MODEL, PersonModelOptions
@@ -373,17 +370,6 @@ class _Linker:
         self.done = upto
 
 
-@cache
-def _packaged() -> tuple[DetectConfig, HarmIndex]:
-    return load_config(), load_harm()
-
-
-def _default_detect(known: DetectInput, at: datetime) -> list[Alert]:
-    # The packaged files, read once rather than at every step.
-    config, harm_index = _packaged()
-    return detect(known, as_of=at, config=config, harm_index=harm_index)
-
-
 def replay(
     data: ReplayData,
     steps: Sequence[datetime],
@@ -403,8 +389,9 @@ def replay(
         link: Resolves mentions to entities (keeping `previous` ids where it can):
             a function used alike for full links and updates, or a `Linking`;
             vigil's resolver keeping its trained model (`ResolverLinking`) by default.
-        detect: Runs detection on what is known at a step; every rule with the
-            packaged configuration by default.
+        detect: Runs detection on what is known at a step; by default a `Detector`
+            (every rule, the packaged configuration and harm weights), which carries
+            its evidence from step to step.
         previous: Entity ids from before the replay, kept where membership persists.
         relink_every: Link everything known in full every this many steps
             (and at the last step); in between, only the new mentions are linked.
@@ -426,7 +413,7 @@ def replay(
         linking = _Plain(link)
     else:
         linking = link  # type: ignore[assignment]
-    detect = detect or _default_detect
+    detect = detect or Detector()
     mentions = _sorted_by(data.mentions, "recorded_at")
     records = sorted(data.records, key=lambda r: (r.recorded_at, r.record_id))
     record_times = [r.recorded_at for r in records]
