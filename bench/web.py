@@ -149,7 +149,12 @@ def prepare_samples(out: Path, users: int) -> None:
 
     open_store()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
     from django.contrib.sessions.backends.db import SessionStore
 
     from vigil.web.accounts.services import user_create
@@ -161,13 +166,14 @@ def prepare_samples(out: Path, users: int) -> None:
     sessions = []
     for number in range(users):
         role, agency = ROLES[number % len(ROLES)], AGENCIES[number % len(AGENCIES)]
-        user = user_create(
-            email=f"bench{number}@{agency.replace('_', '-')}.example",
-            password=f"bench passphrase {rng.random()}",
-            agency=agency,
-            role=role,
-            with_totp=True,
-        ).user
+        email = f"bench{number}@{agency.replace('_', '-')}.example"
+        password = f"bench passphrase {rng.random()}"
+        # A reused database keeps the bench users of an earlier run.
+        user = get_user_model().objects.filter(email=email).first() or (
+            user_create(
+                email=email, password=password, agency=agency, role=role, with_totp=True
+            ).user
+        )
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
@@ -180,12 +186,15 @@ def prepare_samples(out: Path, users: int) -> None:
         return [value for value in rows.values_list(field, flat=True)[:5000] if value]
 
     plates, names, postcodes = values("vrm"), values("name", type="person"), values("postcode")
+    phones = values("phone")
     searches: list[tuple[str, str]] = []
     for _ in range(300):
         plate = rng.choice(plates).replace(" ", "")
         searches.append(("vrm", plate[:4] + "?" + plate[5:]))  # a partial plate
         searches.append(("name", rng.choice(names)))
         searches.append(("postcode", rng.choice(postcodes)))
+        if phones:
+            searches.append(("phone", rng.choice(phones)))
     entities = list(
         Entity.objects.filter(type="person")
         .order_by("?")

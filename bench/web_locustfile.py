@@ -12,6 +12,7 @@ import os
 import random
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from locust import HttpUser, between, task
 
@@ -38,7 +39,7 @@ class Analyst(HttpUser):
     @task(3)
     def search(self) -> None:
         kind, query = random.choice(SAMPLES["searches"])
-        self._get(f"/records/search/?kind={kind}&q={query}", f"search {kind}")
+        self._get(f"/records/search/?{urlencode({'kind': kind, 'q': query})}", f"search {kind}")
 
     @task(3)
     def entity(self) -> None:

@@ -3,9 +3,13 @@ audit trail of each transition, and the selectors the alert pages read."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from tests.conftest import make_record, write_jsonl
 from tests.core.detect.helpers import build, concern, day
 
 from vigil.core.detect import detect
@@ -13,6 +17,8 @@ from vigil.core.detect.lifecycle import load_lifecycle
 from vigil.web.accounts.services import user_create
 from vigil.web.alerts import models, selectors, services
 from vigil.web.audit.models import AuditEntry
+from vigil.web.records.models import Record
+from vigil.web.records.services import bundle_ingest
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long enough passphrase 42"
@@ -27,8 +33,19 @@ AS_OF = day(10)
 
 
 def write(*parts, as_of=AS_OF):  # type: ignore[no-untyped-def]
-    """Detects over hand-made records (one rule) and writes the alerts as `vigil detect` does."""
+    """Detects over hand-made records (one rule) and writes the alerts as `vigil detect` does.
+
+    The records cited are stored too (as police records), as detection's always are, so
+    that need-to-know lets the police users here see the alerts.
+    """
     found = detect(build(*parts), as_of=as_of, rules=("adult_linked_to_children",))
+    cited = {r for alert in found for r in alert.finding.record_ids}
+    stored = set(Record.objects.filter(source_id__in=cited).values_list("source_id", flat=True))
+    if cited - stored:
+        folder = Path(tempfile.mkdtemp(prefix="vigil-lifecycle-"))
+        write_jsonl(folder / "records.jsonl", [make_record(r) for r in sorted(cited - stored)])
+        bundle_ingest(path=folder)
+        shutil.rmtree(folder)
     services._write_alerts(found, {}, default_raised_at=as_of, what="test")
     return {a.key: a for a in models.Alert.objects.all()}
 

@@ -3,6 +3,7 @@ priority's breakdown, and four-eyes decisions whose refusals are shown as errors
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -138,6 +139,54 @@ def test_evidence_the_user_may_not_read_is_withheld(
     page = text(analyst.get("/alerts/a-mid/"))
     assert "1 record withheld" in page
     assert f"/records/{hidden}/" not in page
+
+
+def test_queue_lists_only_alerts_citing_records_the_user_may_read(
+    analyst: Client, write_bundle: BundleWriter
+) -> None:
+    bundle_ingest(
+        path=write_bundle(
+            records=[
+                make_record("csc-1", agency="children_social_care"),
+                make_record("csc-2", agency="children_social_care", shared_with=["police"]),
+            ]
+        )
+    )
+    make_alert("a-csc", priority=700.0, mentions=[], record_ids=["csc-1"])
+    make_alert("a-shared", priority=650.0, mentions=[], record_ids=["csc-1", "csc-2"])
+    social_worker = sign_in_at("worker@csc.example", "analyst", "children_social_care")
+
+    assert listed_all(analyst.get("/alerts/")) == ["a-shared", "a-high", "a-mid", "a-low"]
+    assert "4 alerts" in text(analyst.get("/alerts/"))
+    assert listed_all(social_worker.get("/alerts/")) == ["a-csc", "a-shared"]
+    # Evidence replaced by detection moves the alert out of (or into) a queue.
+    shared = Alert.objects.get(alert_id="a-shared")
+    shared.record_ids = ["csc-1"]
+    shared.save(update_fields=["record_ids"])
+    assert listed_all(analyst.get("/alerts/")) == ["a-high", "a-mid", "a-low"]
+    # An alert assigned to the user is theirs to see whatever it cites.
+    analyst_user = Alert.objects.get(alert_id="a-high").assigned_to
+    assert analyst_user is None
+    from django.contrib.auth import get_user_model
+
+    me = get_user_model().objects.get(email="analyst@police.example")
+    Alert.objects.filter(alert_id="a-csc").update(assigned_to=me, status="assigned")
+    assert listed_all(analyst.get("/alerts/"))[0] == "a-csc"
+
+
+def sign_in_at(email: str, role: str, agency: str) -> Client:
+    created = account_services.user_create(
+        email=email, password=PASSWORD, agency=agency, role=role, with_totp=True
+    )
+    client = Client()
+    client.force_login(created.user)
+    return client
+
+
+def listed_all(response: Any) -> list[str]:
+    page = text(response)
+    found = re.findall(r'href="/alerts/([\w-]+)/"', page)
+    return [a for a in dict.fromkeys(found) if a.startswith("a-")]
 
 
 def decide(client: Client, decision: str, **data: str) -> Any:

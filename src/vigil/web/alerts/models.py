@@ -81,3 +81,21 @@ class SubjectDismissal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField()
+
+
+class AlertRecord(models.Model):
+    """A record an alert names as evidence, so that need-to-know filters alerts in SQL.
+
+    Written with the alert's `record_ids`, which stay the alert's own word.
+    """
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="evidence_records")
+    # The (alert, record) constraint serves lookups by alert; records are found by the EXISTS.
+    record = models.ForeignKey(
+        "records.Record", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("alert", "record"), name="alert_record_unique"),
+        )

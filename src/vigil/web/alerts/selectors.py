@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from vigil.web.alerts import models
 
@@ -53,6 +53,22 @@ QUEUE_ORDERS = {
 }
 
 
+def readable_alerts_q(user: Any) -> Q:
+    """Alerts the user may know of: assigned to them, or citing a record they may read.
+
+    Need-to-know as the queue and the home page's counts apply it: an alert
+    resting only on records the user may not read is not listed at all.
+    """
+    from vigil.web.records.access import readable_q
+
+    cites_readable = Exists(
+        models.AlertRecord.objects.filter(alert=OuterRef("pk")).filter(readable_q(user, "record__"))
+    )
+    return (
+        Q(assigned_to_id=user.pk) | Q(cites_readable) if user.pk is not None else Q(cites_readable)
+    )
+
+
 def alert_queue_filtered(
     *,
     user: Any,
@@ -63,8 +79,9 @@ def alert_queue_filtered(
     escalated: bool = False,
     order: str = "priority",
 ) -> Any:
-    """Alerts as the queue shows them, filtered and in the order asked for."""
-    query = models.Alert.objects.select_related("assigned_to")
+    """Alerts as the queue shows them (those the user may know of), filtered and in the
+    order asked for."""
+    query = models.Alert.objects.select_related("assigned_to").filter(readable_alerts_q(user))
     if status:
         query = query.filter(status=status)
     if rule:
@@ -235,7 +252,9 @@ def escalations_for(user: Any) -> QuerySet[models.Alert]:
     )
     if role not in ("supervisor", "senior_reviewer"):
         return query.none()
-    return query.filter(escalated_to=role).order_by("escalated_at", "alert_id")
+    return query.filter(readable_alerts_q(user), escalated_to=role).order_by(
+        "escalated_at", "alert_id"
+    )
 
 
 def performance_by_year(
@@ -340,8 +359,6 @@ def home_overview(*, user: Any) -> dict[str, Any]:
     A new concern is a record of a concern offence, or of a concern kind naming a
     child (by stated age) as victim or subject, received since that sign-in.
     """
-    from django.db.models import Q
-
     from vigil.core.detect.config import load_config
     from vigil.web.records.access import visible_record_ids
     from vigil.web.records.models import IngestRun, Record
@@ -352,7 +369,9 @@ def home_overview(*, user: Any) -> dict[str, Any]:
         .order_by("-priority", "alert_id")
     )
     since = previous_sign_in(user)
-    new_alerts = models.Alert.objects.filter(raised_at__gt=since) if since else None
+    new_alerts = (
+        models.Alert.objects.filter(readable_alerts_q(user), raised_at__gt=since) if since else None
+    )
     concerns = None
     # Only runs since then can have brought new records: most views look at none.
     runs = IngestRun.objects.filter(started_at__gt=since) if since is not None else None

@@ -28,6 +28,7 @@ from vigil.core.detect import (
     Action,
     Alert,
     DetectInput,
+    Detector,
     Link,
     Mention,
     Record,
@@ -142,7 +143,7 @@ def alerts_replay(
     result = replay(
         data,
         steps,
-        detect=lambda known, at: detect(known, as_of=at, harm_index=harm),
+        detect=Detector(harm_index=harm),  # carries its evidence from step to step
         previous=previous_assignment(),
         relink_every=relink_every,
     )

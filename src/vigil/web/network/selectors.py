@@ -19,6 +19,7 @@ from django.db.models import Q
 from vigil.web.entities import models
 from vigil.web.records import models as records
 from vigil.web.records.access import filter_record_ids, visible_source_ids
+from vigil.web.records.dialect import in_clause_limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +254,18 @@ def _timeline(entity_id: str, mentions: list[ProfileMention]) -> list[TimelineEn
                 + (f": {judgement.rationale}" if judgement.rationale else ""),
             )
         )
-    for alert in Alert.objects.filter(entity_ids__icontains=f'"{entity_id}"'):
-        if not sources.intersection(alert.record_ids):
+    # Alerts citing the records shown, found through their evidence rows (not by
+    # reading every alert), then kept when they name this entity.
+    record_pks = sorted({pm.record_pk for pm in mentions})
+    step = in_clause_limit()
+    citing: dict[int, Alert] = {}
+    for start in range(0, len(record_pks), step):
+        for alert in Alert.objects.filter(
+            evidence_records__record_id__in=record_pks[start : start + step]
+        ).distinct():
+            citing[alert.pk] = alert
+    for alert in citing.values():
+        if entity_id not in alert.entity_ids:
             continue
         entries.append(
             TimelineEntry(

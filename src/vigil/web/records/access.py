@@ -61,7 +61,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from vigil.web.accounts.models import Profile, Role
@@ -134,6 +134,7 @@ class _Reach:
     agency: str
     role: str
     alert_source_ids: tuple[str, ...]
+    granted_record_ids: tuple[int, ...]  # grants in force now
 
 
 def _profile(user: User) -> Profile | None:
@@ -158,35 +159,13 @@ def _reach(user: User) -> _Reach | None:
         .values_list("record_ids", flat=True)
     )
     source_ids = tuple(sorted({str(s) for ids in evidence for s in ids or ()}))
+    granted = AccessGrant.objects.filter(user_id=profile.user_id, expires_at__gt=timezone.now())
     return _Reach(
         user_id=profile.user_id,
         agency=profile.agency.code,
         role=profile.role,
         alert_source_ids=source_ids,
-    )
-
-
-def _restricted_versions() -> QuerySet[Any]:
-    return RecordAudience.objects.filter(is_owner=True, restricted=True).values("record_version")
-
-
-def _rules(reach: _Reach) -> Q:
-    """Records rules 1 to 4 reach, restricted or not, as a filter on `Record`."""
-    if reach.role in OVERSIGHT_ROLES:
-        return Q(pk__isnull=False)
-    rule = Q(
-        current_version__in=RecordAudience.objects.filter(audience=reach.agency).values(
-            "record_version"
-        )
-    )
-    if reach.alert_source_ids:
-        rule |= Q(source_id__in=reach.alert_source_ids)
-    return rule
-
-
-def _granted(reach: _Reach) -> QuerySet[Any]:
-    return AccessGrant.objects.filter(user_id=reach.user_id, expires_at__gt=timezone.now()).values(
-        "record_id"
+        granted_record_ids=tuple(sorted(set(granted.values_list("record_id", flat=True)))),
     )
 
 
@@ -199,19 +178,102 @@ def visible_record_ids(user: User) -> QuerySet[Any]:
     reach = _reach(user)
     if reach is None:
         return Record.objects.none().values("pk")
-    reached = _rules(reach) & ~Q(current_version__in=_restricted_versions())
-    return Record.objects.filter(reached | Q(pk__in=_granted(reach))).values("pk")
+    return Record.objects.filter(_readable(reach, "")).values("pk")
+
+
+def readable_q(user: User, record: str = "") -> Q:
+    """The same rules as `visible_record_ids`, as a filter on a record reached by `record`.
+
+    Each rule is a correlated EXISTS on the record's own rows (its audience, its
+    grants), so a query that stops after a page of rows checks only those rows,
+    rather than first gathering every record the user may read.
+
+    Args:
+        user: Who reads.
+        record: The path from the filtered model to a `Record`, ending in "__"
+            ("record_version__record__"), or "" to filter `Record` itself.
+    """
+    reach = _reach(user)
+    if reach is None:
+        return Q(pk__in=[])
+    return _readable(reach, record)
+
+
+def _restricted(record: str) -> Exists:
+    version = OuterRef(f"{record}current_version")
+    return Exists(
+        RecordAudience.objects.filter(record_version=version, is_owner=True, restricted=True)
+    )
+
+
+def _shared(reach: _Reach, record: str) -> Q:
+    """What every user of the same agency (or every oversight user) reads: rules 1, 2 and 4."""
+    if reach.role in OVERSIGHT_ROLES:
+        return Q(~_restricted(record))
+    version = OuterRef(f"{record}current_version")
+    audience = Exists(RecordAudience.objects.filter(record_version=version, audience=reach.agency))
+    return audience & ~_restricted(record)
+
+
+def _own(reach: _Reach, record: str) -> Q | None:
+    """What only this user reads: their alerts' records (rule 3) and grants in force.
+
+    Both as lists of ids known before the query, not as subqueries: an OR of
+    subqueries would make PostgreSQL gather every record the agency reads first.
+    """
+    own: Q | None = None
+    if reach.alert_source_ids and reach.role not in OVERSIGHT_ROLES:
+        assigned = Q(**{f"{record}source_id__in": reach.alert_source_ids})
+        own = assigned & Q(~_restricted(record))
+    if reach.granted_record_ids:
+        granted = Q(**{f"{record}pk__in": reach.granted_record_ids})
+        own = granted if own is None else own | granted
+    return own
+
+
+def _readable(reach: _Reach, record: str) -> Q:
+    shared, own = _shared(reach, record), _own(reach, record)
+    return shared if own is None else shared | own
+
+
+@dataclass(frozen=True, slots=True)
+class ReadableParts:
+    """A user's need-to-know split for counting: `shared` is the same for everyone in
+    `group` (an agency, or oversight), so its counts can be kept for all of them;
+    `extra_pks` are the user's own few records beyond it, before need-to-know's
+    check (their alerts' records and their grants in force)."""
+
+    group: str
+    shared: Q
+    extra_pks: frozenset[int]
+
+
+def readable_parts(user: User) -> ReadableParts | None:
+    """The user's need-to-know as `ReadableParts` (filters on `Record`); None without a role."""
+    reach = _reach(user)
+    if reach is None:
+        return None
+    extra = set(reach.granted_record_ids)
+    if reach.role not in OVERSIGHT_ROLES:
+        for start in range(0, len(reach.alert_source_ids), _CHUNK):
+            extra.update(
+                Record.objects.filter(
+                    source_id__in=reach.alert_source_ids[start : start + _CHUNK]
+                ).values_list("pk", flat=True)
+            )
+    group = "oversight" if reach.role in OVERSIGHT_ROLES else f"agency:{reach.agency}"
+    return ReadableParts(group=group, shared=_shared(reach, ""), extra_pks=frozenset(extra))
 
 
 def filter_record_ids(user: User, record_ids: Iterable[int]) -> set[int]:
     """The given record pks that the user may read."""
     wanted = sorted(set(record_ids))
-    visible = visible_record_ids(user)
+    readable = readable_q(user)
     found: set[int] = set()
     for start in range(0, len(wanted), _CHUNK):
         found.update(
             Record.objects.filter(pk__in=wanted[start : start + _CHUNK])
-            .filter(pk__in=visible)
+            .filter(readable)
             .values_list("pk", flat=True)
         )
     return found
@@ -220,12 +282,12 @@ def filter_record_ids(user: User, record_ids: Iterable[int]) -> set[int]:
 def visible_source_ids(user: User, source_ids: Iterable[str]) -> set[str]:
     """The given record source ids that the user may read."""
     wanted = sorted({str(s) for s in source_ids})
-    visible = visible_record_ids(user)
+    readable = readable_q(user)
     found: set[str] = set()
     for start in range(0, len(wanted), _CHUNK):
         found.update(
             Record.objects.filter(source_id__in=wanted[start : start + _CHUNK])
-            .filter(pk__in=visible)
+            .filter(readable)
             .values_list("source_id", flat=True)
         )
     return found

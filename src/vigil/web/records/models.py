@@ -158,6 +158,37 @@ class Mention(models.Model):
         )
 
 
+class SearchKey(models.Model):
+    """A key a mention is found by in search, written with it at ingest.
+
+    What the keys are is `vigil.web.records.search_keys`; search reads them
+    through one index and lets the property type judge each candidate.
+    """
+
+    # Derived rows written in the mention's own transaction, so no database-level
+    # constraint: SQLite would otherwise look up keys for every mention inserted.
+    mention = models.ForeignKey(
+        Mention,
+        on_delete=models.DO_NOTHING,
+        related_name="search_keys",
+        db_index=False,
+        db_constraint=False,
+    )
+    kind = models.CharField(max_length=8)
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = (
+            # Pattern operators so that PostgreSQL answers prefix searches (partial
+            # plates) from the index whatever the database's collation.
+            models.Index(
+                fields=("kind", "key"),
+                opclasses=("varchar_pattern_ops", "varchar_pattern_ops"),
+                name="search_key_lookup",
+            ),
+        )
+
+
 class Link(models.Model):
     """A relationship the record states between two of its mentions."""
 

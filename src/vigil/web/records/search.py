@@ -2,27 +2,43 @@
 
 Only mentions in records' current versions are searched. Each kind of value is
 normalised by its property type (`vigil.core.normalise`), the same code linkage
-uses: the database narrows the candidates, then the property type decides,
-and says how strong each match is.
+uses: keys stored at ingest (`search_keys`) narrow the candidates through an
+index, then the property type decides, and says how strong each match is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, IntEnum
-from typing import Any
 
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Replace, Upper
+from django.db.models import F, Q, QuerySet
 
 from vigil.core.normalise import names, phones, postcodes, vehicles
-from vigil.web.records.access import User, visible_record_ids
+from vigil.web.records import search_keys
+from vigil.web.records.access import User, readable_q
 from vigil.web.records.models import Mention
 
 # More candidates than this and the search asks to be narrowed.
 MAX_HITS = 1000
+# What a hit shows, read with each candidate in one query.
+_HIT_FIELDS = (
+    "id",
+    "type",
+    "role",
+    "name",
+    "aliases",
+    "vrm",
+    "phone",
+    "postcode",
+    "record_version__record_id",
+    "record_version__agency",
+    "record_version__kind",
+    "record_version__recorded_at",
+    "record_version__title",
+    "record_version__record__source_id",
+)
 
 
 class SearchKind(Enum):
@@ -77,34 +93,32 @@ def _current_mentions() -> QuerySet[Mention]:
     return Mention.objects.filter(record_version__record__current_version=F("record_version"))
 
 
-def _squashed(field: str, characters: Iterable[str]) -> Any:
-    """The field in upper case with the given characters removed, in SQL."""
-    expression: Any = Upper(field)
-    for character in characters:
-        expression = Replace(expression, Value(character), Value(""))
-    return expression
+def _keyed(where: Q) -> QuerySet[Mention]:
+    """Current mentions stored under a key (`search_keys__kind`, `search_keys__key`) that
+    meets `where`; one row per key met, so a mention may come more than once.
+
+    A join from the keys' index rather than `IN (subquery)`, which PostgreSQL may
+    answer by reading every mention.
+    """
+    return _current_mentions().filter(where)
 
 
-# Candidates from the database, then the property type's verdict on each.
+# Candidates from the key index, then the property type's verdict on each.
 Matcher = Callable[[Mention], IntEnum | None]
 
 
 def _vrm(query: str) -> tuple[str | None, QuerySet[Mention], str, Matcher]:
     cleaned = vehicles.clean(query)
-    pattern = vehicles.to_regex(query)
-    if cleaned is None or pattern is None:
+    asked = search_keys.vrm_query(query)
+    if cleaned is None or asked is None:
         return None, Mention.objects.none(), "vrm", lambda m: None
-    candidates = (
-        _current_mentions()
-        .filter(vrm__isnull=False)
-        .annotate(vrm_squashed=_squashed("vrm", " -."))
-        # Stored partial plates are few: the property type compares each.
-        .filter(
-            Q(vrm_squashed__regex=f"^{pattern.pattern}$")
-            | Q(vrm__contains="?")
-            | Q(vrm__contains="*")
-            | Q(vrm__contains="_")
-        )
+    head, heads = asked
+    # Whole plates that start as the query does; partial plates whose known head
+    # and the query's agree as far as both go.
+    candidates = _keyed(
+        Q(search_keys__kind=search_keys.VRM, search_keys__key__startswith=head)
+        | Q(search_keys__kind=search_keys.VRM_PART, search_keys__key__in=heads)
+        | Q(search_keys__kind=search_keys.VRM_PART, search_keys__key__startswith=head)
     )
 
     def match(mention: Mention) -> IntEnum | None:
@@ -118,12 +132,8 @@ def _phone(query: str) -> tuple[str | None, QuerySet[Mention], str, Matcher]:
     cleaned = phones.clean(query)
     if cleaned is None:
         return None, Mention.objects.none(), "phone", lambda m: None
-    tail = "".join(c for c in cleaned if c.isdigit())[-phones.TAIL_DIGITS :]
-    candidates = (
-        _current_mentions()
-        .filter(phone__isnull=False)
-        .annotate(phone_digits=_squashed("phone", " -().+/"))
-        .filter(phone_digits__endswith=tail)
+    candidates = _keyed(
+        Q(search_keys__kind=search_keys.PHONE, search_keys__key__in=phones.keys(query))
     )
 
     def match(mention: Mention) -> IntEnum | None:
@@ -137,13 +147,11 @@ def _postcode(query: str) -> tuple[str | None, QuerySet[Mention], str, Matcher]:
     wanted = postcodes.parse(query)
     if wanted is None:
         return None, Mention.objects.none(), "postcode", lambda m: None
-    candidates = (
-        _current_mentions()
-        .filter(postcode__isnull=False)
-        .annotate(postcode_squashed=_squashed("postcode", " "))
-        .filter(postcode_squashed__startswith=wanted.clean.replace(" ", ""))
-    )
     precision = wanted.precision.name.lower()
+    # Stored postcodes are keyed at every precision: the query's own finds them.
+    candidates = _keyed(
+        Q(search_keys__kind=search_keys.POSTCODE, search_keys__key=getattr(wanted, precision))
+    )
 
     def match(mention: Mention) -> IntEnum | None:
         found = postcodes.parse(mention.postcode or "")
@@ -158,8 +166,11 @@ def _name(query: str) -> tuple[str | None, QuerySet[Mention], str, Matcher]:
     wanted = names.parse(query)
     if wanted is None:
         return None, Mention.objects.none(), "name", lambda m: None
-    # Names are compared in Python: spellings, nicknames and sounds are not SQL.
-    candidates = _current_mentions().filter(name__isnull=False).only("id", "name", "aliases")
+    # Spellings, nicknames and sounds: the keys find every name that could be
+    # alike, and the name type judges each.
+    keys = search_keys.name_query_keys(query)
+    keyed = Q(search_keys__kind=search_keys.NAME, search_keys__key__in=keys)
+    candidates = _keyed(keyed).filter(name__isnull=False)
 
     def match(mention: Mention) -> IntEnum | None:
         levels = [names.compare(wanted, written) for written in (mention.name, *mention.aliases)]
@@ -193,55 +204,47 @@ def mention_search(
         At most `MAX_HITS` hits, strongest match first, then newest record.
     """
     cleaned, candidates, field, match = _SEARCHES[kind](query)
-    candidates = candidates.filter(record_version__record_id__in=visible_record_ids(user))
+    # Need-to-know as a check on each candidate's record, so only candidates are read.
+    candidates = candidates.filter(readable_q(user, "record_version__record__"))
     if agency:
         candidates = candidates.filter(record_version__agency=agency)
-    found: dict[int, tuple[IntEnum, str]] = {}
+    hits: list[MentionHit] = []
     truncated = False
-    for mention in candidates.order_by("-record_version__recorded_at", "id").iterator(
-        chunk_size=2000
-    ):
+    rows = (
+        candidates.select_related("record_version__record")
+        .only(*_HIT_FIELDS)
+        .order_by("-record_version__recorded_at", "id")
+    )
+    seen: set[int] = set()
+    for mention in rows.iterator(chunk_size=2000):
+        if mention.pk in seen:  # met through more than one key
+            continue
+        seen.add(mention.pk)
         level = match(mention)
         if level is None:
             continue
-        if len(found) == MAX_HITS:
+        if len(hits) == MAX_HITS:
             truncated = True
             break
         value = getattr(mention, field) or ""
         if field == "name" and mention.aliases:
             value = f"{value} (also {', '.join(mention.aliases)})"
-        found[mention.pk] = (level, value)
-    rows = (
-        Mention.objects.filter(pk__in=found)
-        .values(
-            "id",
-            "type",
-            "role",
-            "record_version__record_id",
-            "record_version__record__source_id",
-            "record_version__agency",
-            "record_version__kind",
-            "record_version__recorded_at",
-            "record_version__title",
+        version = mention.record_version
+        hits.append(
+            MentionHit(
+                mention_id=mention.pk,
+                record_id=version.record_id,
+                record_source_id=version.record.source_id,
+                agency=version.agency,
+                kind=version.kind,
+                recorded_at=version.recorded_at,
+                title=version.title,
+                mention_type=mention.type,
+                role=mention.role,
+                value=value,
+                strength=level.name.replace("_", " ").lower(),
+                strength_rank=int(level),
+            )
         )
-        .iterator(chunk_size=2000)
-    )
-    hits = [
-        MentionHit(
-            mention_id=row["id"],
-            record_id=row["record_version__record_id"],
-            record_source_id=row["record_version__record__source_id"],
-            agency=row["record_version__agency"],
-            kind=row["record_version__kind"],
-            recorded_at=row["record_version__recorded_at"],
-            title=row["record_version__title"],
-            mention_type=row["type"],
-            role=row["role"],
-            value=found[row["id"]][1],
-            strength=found[row["id"]][0].name.replace("_", " ").lower(),
-            strength_rank=int(found[row["id"]][0]),
-        )
-        for row in rows
-    ]
     hits.sort(key=lambda h: (-h.strength_rank, -h.recorded_at.timestamp(), h.mention_id))
     return SearchResult(hits=hits, truncated=truncated, cleaned_query=cleaned)

@@ -10,9 +10,10 @@ from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 
 from vigil.web.records import models
-from vigil.web.records.access import User, visible_record_ids
+from vigil.web.records.access import User, readable_parts, readable_q, visible_record_ids
 
-COUNTS_KEPT_SECONDS = 60
+# The next ingest run recounts at once; this bounds records arriving within one run.
+SHARED_COUNTS_KEPT_SECONDS = 300
 
 
 def store_summary(*, user: User | None = None) -> dict[str, Any]:
@@ -170,33 +171,30 @@ def record_exists(*, record_id: int) -> bool:
 def readable_summary(*, user: User) -> dict[str, Any]:
     """What the home page counts for a user: only the records they may read, by agency.
 
-    One grouped query over the records need-to-know lets them read, beside
-    counts that name no record (agencies, staff, ingest runs).
+    Counting every readable record grows with the store, so the counts of what
+    everyone in the user's agency (or every oversight user) reads are kept,
+    until the next ingest run, for all of them; the user's own few records
+    beyond those (their alerts', their grants) are counted on each request.
+    Beside them, counts that name no record (agencies, staff, ingest runs).
     """
-    # Counting every readable record grows with the store, so a user's counts are kept for
-    # a minute, and recounted at once when records arrive, an access grant is made or one
-    # of their alerts changes (alert assignment grants records).
-    from vigil.web.alerts.models import Alert
-
-    mine = Alert.objects.filter(assigned_to_id=user.pk).aggregate(
-        n=Count("id"), m=Max("updated_at")
-    )
-    stamp = (
-        models.IngestRun.objects.aggregate(m=Max("id"))["m"],
-        models.AccessGrant.objects.aggregate(m=Max("id"))["m"],
-        mine["n"],
-        mine["m"].isoformat() if mine["m"] else "",
-    )
-    key = "vigil:readable-by-agency:" + ":".join(map(str, (user.pk, *stamp)))
-    by_agency = cache.get(key)
-    if by_agency is None:
-        by_agency = dict(
-            models.Record.objects.filter(pk__in=visible_record_ids(user))
-            .values_list("current_version__agency")
-            .annotate(n=Count("id"))
-            .order_by("current_version__agency")
-        )
-        cache.set(key, by_agency, COUNTS_KEPT_SECONDS)
+    parts = readable_parts(user)
+    by_agency: dict[str, int] = {}
+    if parts is not None:
+        latest_run = models.IngestRun.objects.aggregate(m=Max("id"))["m"]
+        key = f"vigil:readable-by-agency:{parts.group}:{latest_run}"
+        shared = cache.get(key)
+        if shared is None:
+            shared = _by_agency(models.Record.objects.filter(parts.shared))
+            cache.set(key, shared, SHARED_COUNTS_KEPT_SECONDS)
+        by_agency = dict(shared)
+        if parts.extra_pks:
+            own = (
+                models.Record.objects.filter(pk__in=sorted(parts.extra_pks))
+                .filter(readable_q(user))
+                .exclude(parts.shared)
+            )
+            for agency, n in _by_agency(own).items():
+                by_agency[agency] = by_agency.get(agency, 0) + n
     return {
         "totals": {
             "records_you_can_read": sum(by_agency.values()),
@@ -204,5 +202,13 @@ def readable_summary(*, user: User) -> dict[str, Any]:
             "staff": models.Staff.objects.count(),
             "ingest_runs": models.IngestRun.objects.count(),
         },
-        "records_by_agency": by_agency,
+        "records_by_agency": dict(sorted(by_agency.items())),
     }
+
+
+def _by_agency(records: QuerySet[models.Record]) -> dict[str, int]:
+    return dict(
+        records.values_list("current_version__agency")
+        .annotate(n=Count("id"))
+        .order_by("current_version__agency")
+    )

@@ -20,6 +20,7 @@ from vigil.web.audit.services import audit_ingest
 from vigil.web.records import models
 from vigil.web.records.access import is_restricted
 from vigil.web.records.dialect import allocate_ids, in_clause_limit
+from vigil.web.records.search_keys import mention_keys
 
 
 def bundle_ingest(
@@ -177,7 +178,8 @@ class DatabaseIngestStore:
                 ),
             ),
         }
-        self._mentions = _Table(models.Mention, _MENTION_COLUMNS)
+        self._mentions = _Table(models.Mention, ("id", *_MENTION_COLUMNS))
+        self._search_keys = _Table(models.SearchKey, ("mention_id", "kind", "key"))
         self._links = _Table(
             models.Link, ("record_version_id", "from_ref", "to_ref", "type", "extra")
         )
@@ -341,16 +343,27 @@ class DatabaseIngestStore:
             mentions: list[tuple[Any, ...]] = []
             links: list[tuple[Any, ...]] = []
             audience: list[tuple[Any, ...]] = []
+            keys: list[tuple[Any, ...]] = []
+            mention_ids = iter(
+                allocate_ids(
+                    models.Mention._meta.db_table,
+                    sum(len(p.item.mentions) for p in stored if isinstance(p.item, Record)),
+                )
+            )
             for prepared, version_id in zip(stored, version_ids, strict=True):
                 record = prepared.item
                 assert isinstance(record, Record)
-                mentions.extend(_mention_row(version_id, m) for m in record.mentions)
+                for m in record.mentions:
+                    mention_id = next(mention_ids)
+                    mentions.append((mention_id, *_mention_row(version_id, m)))
+                    keys.extend((mention_id, *key) for key in _search_keys(m))
                 audience.extend(_audience_rows(version_id, record))
                 links.extend(
                     (version_id, link.from_ref, link.to_ref, link.type, _json(link.extra))
                     for link in record.links
                 )
             self._mentions.insert(mentions)
+            self._search_keys.insert(keys)
             self._links.insert(links)
             self._audience.insert(audience)
         elif kind == "actions":
@@ -455,6 +468,13 @@ def _mention_row(version_id: int, m: Mention) -> tuple[Any, ...]:
         m.org_type,
         _json(m.extra),
     )
+
+
+def _search_keys(m: Mention) -> list[tuple[str, str]]:
+    return mention_keys(
+        name=m.name, aliases=[str(a) for a in m.aliases], vrm=m.vrm, phone=m.phone,
+        postcode=m.postcode,
+    )  # fmt: skip
 
 
 def _audience_rows(version_id: int, record: Record) -> Iterator[tuple[Any, ...]]:
