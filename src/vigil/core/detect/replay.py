@@ -15,8 +15,9 @@ mentions take their entity from that. Everything known is re-linked in full
 times since the last full link, and at the last step.
 
 With vigil's own resolver (`ResolverLinking`, the default), a full link
-trains the person model and the steps up to the next full link score new
-mentions with those parameters rather than training on a handful of mentions
+trains the person model (or, until the person mentions have doubled since it
+was trained, scores everything with the kept one) and the steps up to the next
+full link score new mentions with those parameters rather than training on a handful of mentions
 (a neighbourhood of fewer people than the model needs is linked by the
 resolver's strict rule, as a full link of so few would be).
 Every key and subset is cut from what was recorded by the step, so a step's
@@ -120,38 +121,58 @@ def _assignment(memberships: pa.Table) -> dict[MentionKey, str]:
 class ResolverLinking:
     """Vigil's resolver: a full link trains the person model, updates reuse its parameters.
 
-    Until a full link has trained a model (too few person mentions), an
-    update links its mentions by the resolver as a full link would.
+    A full link trains the model again only once the person mentions have
+    grown `retrain_growth` times over since it was trained; until then it
+    blocks, scores and clusters everything known with the kept parameters
+    (training is most of a full link's cost, and a model trained on half the
+    mentions has seen the same kinds of evidence). Until a full link has
+    trained a model (too few person mentions), an update links its mentions
+    by the resolver as a full link would.
 
     Attributes:
-        model: The person model the last full link trained, if any.
+        model: The person model the last full link used, if any.
         trained: How many full links trained a model.
+        reused: How many full links scored with a kept model instead.
     """
 
-    def __init__(self, options: PersonModelOptions | None = None) -> None:
+    def __init__(
+        self, options: PersonModelOptions | None = None, *, retrain_growth: float = 2.0
+    ) -> None:
         self.options = options
+        self.retrain_growth = retrain_growth
         self.model: PersonModel | None = None
         self.trained = 0
+        self.reused = 0
 
     def full(
         self, mentions: pa.Table, links: pa.Table, previous: Mapping[MentionKey, str]
     ) -> dict[MentionKey, str]:
-        resolution = resolve(mentions, links, previous=previous, options=self.options)
+        kept = self.model
+        if kept is not None and _people(mentions) > self.retrain_growth * kept.trained_on:
+            kept = None
+        resolution = resolve(mentions, links, previous=previous, options=self.options, model=kept)
         self.model = resolution.model
-        self.trained += resolution.model is not None
+        if kept is not None and resolution.model is not None:
+            self.reused += 1
+        else:
+            self.trained += resolution.model is not None
         return _assignment(resolution.memberships)
 
     def update(
         self, mentions: pa.Table, links: pa.Table, assigned: Mapping[MentionKey, str]
     ) -> dict[MentionKey, str]:
-        people = pc.sum(pc.equal(mentions.column("type"), "person")).as_py() or 0
-        if self.model is None or people < MIN_MENTIONS_FOR_MODEL:
+        if self.model is None or _people(mentions) < MIN_MENTIONS_FOR_MODEL:
             # Few enough for the resolver's strict rule, much quicker than scoring
             # by the model; never kept (a model trained on a handful is no model).
             resolution = resolve(mentions, links, previous=assigned, options=self.options)
             return _assignment(resolution.memberships)
         since = Previous(assignment=assigned, linked_mentions={}, model=self.model)
         return _assignment(resolve(mentions, links, since=since).memberships)
+
+
+def _people(mentions: pa.Table) -> int:
+    """How many of the mentions are of people."""
+    return int(pc.sum(pc.equal(mentions.column("type"), "person")).as_py() or 0)
 
 
 def _day_end(day: date) -> datetime:

@@ -226,7 +226,10 @@ def _linker(
 ) -> Linker:
     features = blocking.with_block_keys(features)
     frame = db_api.register(features, dataset_display_name="person_mentions")
-    linker = Linker(frame, settings, log_level=None)
+    # Validation only logs warnings (Splink's log is kept to errors here); the
+    # settings are vigil's own and fixed, and parsing every condition again
+    # for it is a large part of setting up a linker.
+    linker = Linker(frame, settings, log_level=None, validate_settings=False)
     for column, table in term_frequencies.items():
         lookup = db_api.register(table, dataset_display_name=f"person_tf_{column}")
         linker.table_management.register_term_frequency_lookup(lookup, column)

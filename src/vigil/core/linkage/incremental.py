@@ -83,7 +83,11 @@ class PersonModel:
         logging.getLogger("splink").setLevel(logging.ERROR)
         db_api = engines.duckdb_api()
         frame = db_api.register(features, dataset_display_name="person_mentions")
-        linker = Linker(frame, copy.deepcopy(self.settings), log_level=None)
+        # Validation only logs warnings about the settings (silenced above), and
+        # parsing every condition for it costs more than scoring a few mentions.
+        linker = Linker(
+            frame, copy.deepcopy(self.settings), log_level=None, validate_settings=False
+        )
         for column, shares in self.term_frequencies.items():
             lookup = db_api.register(
                 pa.table(
@@ -142,7 +146,17 @@ def captured_model(
     if not made:
         return None
     last = made[-1]
-    shares = {
+    return PersonModel(
+        settings=last.settings,
+        term_frequencies=shares(last.term_frequencies),
+        threshold=threshold,
+        trained_on=trained_on,
+    )
+
+
+def shares(term_frequencies: Mapping[str, pa.Table]) -> dict[str, dict[str, float]]:
+    """Term-frequency lookups (column -> Splink's lookup table) as a model keeps them."""
+    return {
         column: dict(
             zip(
                 table.column(column).to_pylist(),
@@ -150,11 +164,8 @@ def captured_model(
                 strict=True,
             )
         )
-        for column, table in last.term_frequencies.items()
+        for column, table in term_frequencies.items()
     }
-    return PersonModel(
-        settings=last.settings, term_frequencies=shares, threshold=threshold, trained_on=trained_on
-    )
 
 
 def aligned(features: pa.Table, model: PersonModel) -> pa.Table:

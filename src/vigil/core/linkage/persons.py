@@ -447,6 +447,8 @@ def predict_pairs(
     features: pa.Table,
     options: PersonModelOptions,
     people: Sequence[Sequence[int]] | None = None,
+    *,
+    trained: Mapping[str, Any] | None = None,
 ) -> pa.Table:
     """Trains the model on the features and scores every blocked pair.
 
@@ -454,10 +456,13 @@ def predict_pairs(
     trained parameters (see `engines`), so every engine applies one model.
 
     Args:
-        features: Person features (`features.PERSON_SCHEMA`, plus collective columns).
+        features: Person features (`features.PERSON_SCHEMA`, plus collective columns;
+            with `trained`, every column it compares).
         options: Training and threshold options.
         people: Clusters of an earlier pass; when given, names are weighed by
             how many people bear them rather than how many mentions.
+        trained: A model trained earlier (Splink's model dict): scores with its
+            comparisons and parameters instead of training.
 
     Returns:
         Pairs at or above the threshold: `unique_id_l`, `unique_id_r`,
@@ -465,18 +470,38 @@ def predict_pairs(
     """
     # Splink warns of every level a small sample never shows; our own log says what matters.
     logging.getLogger("splink").setLevel(logging.ERROR)
-    model = settings(optional=usable_columns(features))
+    model = settings(
+        optional=usable_columns(features) if trained is None else compared_columns(trained)
+    )
     # Counted here rather than by each engine, so both use the very same frequencies.
     frequencies = {c: person_term_frequencies(features, people, c) for c in TF_COLUMNS}
-    trained = engines.train_on_duckdb(
-        features, model, frequencies, lambda linker: _train(linker, options)
-    )
+    if trained is None:
+        trained = engines.train_on_duckdb(
+            features, model, frequencies, lambda linker: _train(linker, options)
+        )
     pairs = engines.predict(
         options.engine, features, model, trained, frequencies, options.threshold
     )
     if numbers_mistaken(trained):
         pairs = pairs.replace_schema_metadata({NUMBERS_MISTAKEN: b"1"})
     return pairs
+
+
+def compared_columns(trained: Mapping[str, Any]) -> list[str]:
+    """The optional columns a trained model compares (of `OPTIONAL_COLUMNS`).
+
+    `settings(optional=...)` of these rebuilds the model's comparisons level
+    for level (`engines.with_parameters` refuses any that do not line up).
+
+    Args:
+        trained: A trained model (Splink's model dict).
+    """
+    sql = " ".join(
+        str(level.get("sql_condition", ""))
+        for comparison in trained.get("comparisons", ())
+        for level in comparison.get("comparison_levels", ())
+    )
+    return [c for c in OPTIONAL_COLUMNS if f'"{c}_l"' in sql]
 
 
 def numbers_mistaken(trained: Mapping[str, Any]) -> bool:

@@ -75,6 +75,7 @@ def resolve(
     options: persons.PersonModelOptions | None = None,
     judged: Sequence[judgements.Judgement] = (),
     since: incremental.Previous | None = None,
+    model: incremental.PersonModel | None = None,
 ) -> Resolution:
     """Resolves every mention of a snapshot.
 
@@ -87,6 +88,9 @@ def resolve(
         judged: Analysts' judgements, oldest first; always respected.
         since: What the last run left: given with a kept model, people are
             linked incrementally (new mentions only, affected clusters only).
+        model: A kept person model, for a full link without `since`: every
+            mention is blocked, scored and clustered as a full link does, with
+            this model's parameters instead of training new ones.
 
     Returns:
         The resolution.
@@ -103,7 +107,7 @@ def resolve(
         previous = since.assignment
         person = _incremental_person_groups(mentions, links, groups, on_rows, since, since.model)
     else:
-        person = _person_groups(mentions, links, groups, options, on_rows)
+        person = _person_groups(mentions, links, groups, options, on_rows, model)
     groups += person.groups
     resolved = {row for g in groups for row in g.rows}
     types = mentions.column("type").to_pylist()
@@ -143,10 +147,12 @@ def _person_groups(
     groups: Sequence[identifiers.Group],
     options: persons.PersonModelOptions,
     judged: judgements.RowConstraints,
+    kept: incremental.PersonModel | None = None,
 ) -> _People:
     table = person_features(mentions)
     ids = table.column("unique_id").to_pylist()
     model = None
+    trained = None if kept is None else kept.settings
     if len(ids) < persons.MIN_MENTIONS_FOR_MODEL:
         clusters, method = judgements.enforce(persons.rule_clusters(table), judged), "rule"
     else:
@@ -156,17 +162,36 @@ def _person_groups(
             rows = collective.mention_rows(mentions)
             linked = collective.linked_identifiers(links, rows, groups)
         table = collective.with_columns(table, linked)
+        if kept is not None:
+            # Every column the kept model compares (its collective ones null where absent).
+            table = incremental.aligned(table, kept)
+        people = None
         with incremental.recording_models() as made:
-            clusters = _clustered(table, persons.predict_pairs(table, options), judged)
+            clusters = _clustered(
+                table, persons.predict_pairs(table, options, trained=trained), judged
+            )
             if options.collective:
                 record_of = dict(zip(ids, table.column("record_id").to_pylist(), strict=True))
                 together = collective.associates(record_of, clusters)
                 linked["associates"] = together
                 table = collective.with_columns(table, linked)
+                people = clusters
                 clusters = _clustered(
-                    table, persons.predict_pairs(table, options, clusters), judged
+                    table, persons.predict_pairs(table, options, people, trained=trained), judged
                 )
-        model = incremental.captured_model(made, options.threshold, len(ids))
+        if kept is None:
+            model = incremental.captured_model(made, options.threshold, len(ids))
+        else:
+            # The kept parameters, with the name frequencies this link weighed by.
+            weighed = {
+                c: persons.person_term_frequencies(table, people, c) for c in persons.TF_COLUMNS
+            }
+            model = incremental.PersonModel(
+                settings=kept.settings,
+                term_frequencies=incremental.shares(weighed),
+                threshold=options.threshold,
+                trained_on=kept.trained_on,
+            )
     return _People(
         _person_display_groups(mentions, clusters),
         method,
