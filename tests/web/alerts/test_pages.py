@@ -300,6 +300,7 @@ def test_home_shows_concerns_new_since_the_last_sign_in(
 @pytest.fixture
 def community(write_bundle: BundleWriter) -> None:
     """One man and one car with three girls across three concern records."""
+    from vigil.web.alerts.services import alerts_detect
     from vigil.web.entities.services import entities_link
 
     def record(record_id: str, girl: str, age: int) -> dict[str, Any]:
@@ -329,6 +330,7 @@ def community(write_bundle: BundleWriter) -> None:
         )
     )
     entities_link()
+    alerts_detect()  # stores the communities the pages show
 
 
 def test_communities_list_and_one_community_with_its_network(

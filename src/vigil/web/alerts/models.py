@@ -99,3 +99,58 @@ class AlertRecord(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("alert", "record"), name="alert_record_unique"),
         )
+
+
+class CommunityRun(models.Model):
+    """One detection run's communities of the entity graph, as the communities pages read them.
+
+    Written with the run's alerts; only the latest run's communities are kept.
+    """
+
+    as_of = models.DateTimeField()  # the moment detection looked at the store as of
+    written_at = models.DateTimeField()
+    communities = models.PositiveIntegerField()
+    edges = models.PositiveIntegerField()
+    records = models.PositiveIntegerField()
+
+
+class Community(models.Model):
+    """A Leiden community found by a run: its members and what joins them, all of it.
+
+    The pages show each user only the edges resting on records they may read.
+    """
+
+    run = models.ForeignKey(CommunityRun, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()  # 1 = largest, as detection orders them
+    key = models.CharField(max_length=200)  # its smallest entity id
+    size = models.PositiveIntegerField()
+    edge_count = models.PositiveIntegerField()
+    record_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("run", "number"), name="community_run_number"),
+        )
+
+
+class CommunityMember(models.Model):
+    """An entity in a community; any member's page finds its community by this row."""
+
+    class Age(models.TextChoices):
+        ADULT = "adult"
+        CHILD = "child"
+        UNKNOWN = ""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="member_rows")
+    entity_id = models.CharField(max_length=200, db_index=True)
+    age = models.CharField(max_length=5, choices=Age.choices, blank=True)
+
+
+class CommunityEdge(models.Model):
+    """Two members and every record that joins them: `records` is [[source_id, recorded_at]]."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="edge_rows")
+    source = models.CharField(max_length=200)
+    target = models.CharField(max_length=200)
+    weight = models.FloatField()
+    records = models.JSONField(default=list)

@@ -193,7 +193,7 @@ class AlertDetail:
         senior_review_needed: Subjects dismissed often enough that only a senior
             reviewer may approve another no-further-action decision.
         dismissals: Approved no-further-action decisions so far, by subject entity id.
-        history: The alert's audit entries, oldest first, each a dict of
+        history: The alert's audit entries other than views, oldest first, each a dict of
             `at` (datetime), `actor` ("user:12" or "system:detect"), `event` and `reason`.
     """
 
@@ -205,8 +205,9 @@ class AlertDetail:
 
 def alert_detail(alert_id: str) -> AlertDetail | None:
     """One alert by its `alert_id`, or None when there is no such alert. See `AlertDetail`."""
+    from vigil.core.audit import Event
     from vigil.web.alerts.services import senior_review_needed, subject_dismissals
-    from vigil.web.audit.models import AuditEntry
+    from vigil.web.audit.models import AuditEntry, AuditObject
 
     alert = (
         models.Alert.objects.select_related(
@@ -225,13 +226,18 @@ def alert_detail(alert_id: str) -> AlertDetail | None:
             "event": entry.event,
             "reason": entry.reason,
         }
-        for entry in AuditEntry.objects.filter(object_refs__contains=ref).order_by("sequence")
-        if ref in entry.object_refs.split(" ")
+        # By the index of named objects, not a scan of the log; the entry is what is shown.
+        for entry in AuditEntry.objects.filter(
+            sequence__in=AuditObject.objects.filter(ref=ref).values("sequence")
+        )
+        .exclude(event=Event.VIEW)  # who read it is the log's business, and views pile up
+        .order_by("sequence")
     ]
+    dismissals = subject_dismissals(alert.subject_ids or [])
     return AlertDetail(
         alert=alert,
-        senior_review_needed=senior_review_needed(alert),
-        dismissals=subject_dismissals(alert.subject_ids or []),
+        senior_review_needed=senior_review_needed(alert, dismissals),
+        dismissals=dismissals,
         history=history,
     )
 

@@ -41,6 +41,7 @@ from vigil.core.detect.inputs import MentionKey
 from vigil.core.detect.replay import ReplayData, ReplayResult, replay, replay_steps
 from vigil.web.alerts import models
 from vigil.web.audit.services import audit_record, web_actor
+from vigil.web.network.communities import communities_store
 
 Status = models.Alert.Status
 # Who may approve a no-further-action decision: more senior than the proposer.
@@ -89,6 +90,9 @@ def alerts_detect(*, as_of: datetime | None = None) -> DetectRun:
     created, updated = _write_alerts(
         found, {}, default_raised_at=moment, what=f"detect as of {moment.date().isoformat()}"
     )
+    # The communities pages read these. Outside the alerts' transaction on purpose: that one
+    # holds the audit append lock, which Leiden must not keep from every page view.
+    communities_store(data, as_of=moment)
     return DetectRun(as_of=moment, created=created, updated=updated, alerts=len(found))
 
 
@@ -153,6 +157,11 @@ def alerts_replay(
         default_raised_at=steps[-1],
         what=f"replay {start.isoformat()} to {end.isoformat()} every {every}",
     )
+    # The communities pages show the graph as linked now, as they did before replay.
+    linked = _detect_input(
+        snapshot.mentions, snapshot.links, records, actions, previous_assignment()
+    )
+    communities_store(linked, as_of=steps[-1])
     return ReplayRun(
         steps=len(steps),
         full_links=sum(s.full_link for s in result.steps),
@@ -450,12 +459,16 @@ def subject_dismissals(subject_ids: Iterable[str]) -> dict[str, int]:
     return counts
 
 
-def senior_review_needed(alert: models.Alert) -> list[str]:
-    """The alert's subjects dismissed often enough that only a senior reviewer may dismiss more."""
+def senior_review_needed(
+    alert: models.Alert, dismissals: Mapping[str, int] | None = None
+) -> list[str]:
+    """The alert's subjects dismissed often enough that only a senior reviewer may dismiss more.
+
+    `dismissals` is `subject_dismissals` of its subjects, when the caller has it already.
+    """
     subjects = list(alert.subject_ids or [])
-    return lifecycle.needs_senior_reviewer(
-        subjects, subject_dismissals(subjects), lifecycle.load_lifecycle()
-    )
+    counts = subject_dismissals(subjects) if dismissals is None else dismissals
+    return lifecycle.needs_senior_reviewer(subjects, counts, lifecycle.load_lifecycle())
 
 
 def alert_nfa_approve(*, alert: models.Alert, by: AbstractBaseUser) -> models.Alert:

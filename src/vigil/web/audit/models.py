@@ -41,3 +41,19 @@ class SignedTreeHead(models.Model):
 
     class Meta:
         ordering = ("tree_size", "id")
+
+
+class AuditObject(models.Model):
+    """An object an entry names ("kind:id"), so an object's history is an index lookup.
+
+    Derived from `AuditEntry.object_refs` as each entry is appended; the entry
+    itself, its hash and the tree are untouched, and pages read the entry.
+    Entries are named by sequence, not by a foreign key: the index must never stop
+    a row of the log being changed or removed, which verification is there to catch.
+    """
+
+    sequence = models.BigIntegerField()
+    ref = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = (models.Index(fields=("ref", "sequence"), name="audit_object_ref"),)

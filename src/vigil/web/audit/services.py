@@ -111,6 +111,10 @@ def audit_record(
             prev_hash=row.prev,
             leaf_hash=row.leaf,
         )
+        # The index of what the entry names, read from the very text that was hashed.
+        models.AuditObject.objects.bulk_create(
+            models.AuditObject(sequence=row.seq, ref=ref) for ref in set(row.objects.split())
+        )
     return seq
 
 

@@ -9,7 +9,7 @@ out and counted as withheld.
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,12 @@ from typing import Any
 from django.db.models import Q
 
 from vigil.web.entities import models
+from vigil.web.network.communities import (
+    StoredCommunities,
+    StoredCommunity,
+    community_number,
+    stored_communities,
+)
 from vigil.web.records import models as records
 from vigil.web.records.access import filter_record_ids, visible_source_ids
 from vigil.web.records.dialect import in_clause_limit
@@ -446,7 +452,7 @@ def alert_subjects(*, alert: Any, user: Any) -> list[Subject]:
     return sorted(subjects.values(), key=lambda s: (s.type, s.label.lower()))
 
 
-# --- Communities: Leiden over the entity graph detection builds ---------------
+# --- Communities: Leiden over the entity graph, as the latest detection run stored them ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,86 +506,23 @@ class Community:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _GraphState:
-    graph: Any  # vigil.core.detect.graph.EntityGraph
-    communities: list[set[str]]
-    adults: set[str]
-    children: set[str]
-    record_time: dict[str, datetime]
-
-
-def _graph_state() -> _GraphState:
-    """The entity graph and its communities as detection sees the store now (cached until
-    the next link or detection run)."""
-    from django.core.cache import cache
-
-    from vigil.web.alerts.models import Alert
-
-    latest_run = models.LinkRun.objects.order_by("-pk").values_list("pk", flat=True).first()
-    latest_alert = Alert.objects.order_by("-updated_at").values_list("updated_at", flat=True)
-    latest_record = records.Record.objects.order_by("-pk").values_list("pk", flat=True).first()
-    stamp = hashlib.sha256(repr((latest_run, latest_alert.first(), latest_record)).encode())
-    key = f"vigil-communities-{stamp.hexdigest()[:32]}"
-    state: _GraphState | None = cache.get(key)
-    if state is None:
-        state = _build_graph_state()
-        cache.set(key, state, timeout=60 * 60)
-    return state
-
-
-def _build_graph_state() -> _GraphState:
-    from django.utils import timezone
-
-    from vigil.core.detect.config import load_config
-    from vigil.core.detect.evidence import build_evidence
-    from vigil.core.detect.graph import build_graph
-
-    # The very input detection reads, so the communities are the ones its rule (h) sees.
-    from vigil.web.alerts.services import _detect_input
-    from vigil.web.entities.selectors import previous_assignment
-    from vigil.web.records.snapshot import detect_inputs_rows, snapshot_tables
-
-    snapshot = snapshot_tables()
-    rows, actions = detect_inputs_rows()
-    data = _detect_input(snapshot.mentions, snapshot.links, rows, actions, previous_assignment())
-    config = load_config()
-    evidence = build_evidence(data, config, timezone.now())
-    graph = build_graph(evidence)
-    settings = config.rule("exploitation_community")
-    found = graph.communities(
-        resolution=float(settings["resolution"]),
-        seed=int(settings["seed"]),
-        whole_below=int(settings["whole_component_below"]),
-    )
-    adults: set[str] = set()
-    children: set[str] = set()
-    for record_id in evidence.concerns:
-        adults.update(m.entity_id for m in evidence.adults(record_id))
-        children.update(m.entity_id for m in evidence.children(record_id))
-    return _GraphState(
-        graph=graph,
-        communities=found,
-        adults=adults,
-        children=children - adults,
-        record_time={r: rec.recorded_at for r, rec in evidence.records.items()},
-    )
-
-
 def _community(
-    state: _GraphState, number: int, members: set[str], visible: set[str], alerts: dict[str, str]
+    stored: StoredCommunities,
+    found: StoredCommunity,
+    visible: set[str],
+    alerts: dict[str, str],
 ) -> Community | None:
     edges: list[CommunityEdge] = []
     withheld = 0
-    for (a, b), edge in state.graph.edges.items():
-        if a not in members or b not in members:
-            continue
-        seen = sorted((edge.concern_records | edge.link_records) & visible)
+    for edge in found.edges:
+        seen = sorted(r for r in edge.records if r in visible)
         if not seen:
             withheld += 1
             continue
-        times = [state.record_time[r] for r in seen]
-        edges.append(CommunityEdge(a, b, edge.weight, seen, min(times), max(times)))
+        times = [edge.records[r] for r in seen]
+        edges.append(
+            CommunityEdge(edge.source, edge.target, edge.weight, seen, min(times), max(times))
+        )
     shown = sorted({e.source for e in edges} | {e.target for e in edges})
     if not shown:
         return None
@@ -589,12 +532,12 @@ def _community(
         kind = entity_id.split("-", 1)[0]
         types[kind] = types.get(kind, 0) + 1
     return Community(
-        key=min(members),
-        number=number,
+        key=min(found.members),
+        number=found.number,
         members=shown,
         types=types,
-        adults=len(state.adults.intersection(shown)),
-        children=len(state.children.intersection(shown)),
+        adults=len(stored.adults.intersection(shown)),
+        children=len(stored.children.intersection(shown)),
         concern_records=len(concern),
         latest=max((e.last for e in edges), default=None),
         alert_id=next((alerts[e] for e in shown if e in alerts), None),
@@ -631,22 +574,22 @@ COMMUNITY_ORDERS = {
 }
 
 
-def _visible_graph_records(state: _GraphState, user: Any) -> set[str]:
-    everything = {
-        r for edge in state.graph.edges.values() for r in edge.concern_records | edge.link_records
-    }
+def _visible_records(communities: Iterable[StoredCommunity], user: Any) -> set[str]:
+    everything = {r for c in communities for e in c.edges for r in e.records}
     return visible_source_ids(user, everything)
 
 
 def community_list(*, user: Any, order: str = "size", alerted_only: bool = False) -> CommunityList:
-    """Every community of the entity graph, as much of each as the user may see."""
-    state = _graph_state()
-    visible = _visible_graph_records(state, user)
+    """Every community the latest detection run found, as much of each as the user may see."""
+    stored = stored_communities()
+    if stored is None:
+        return CommunityList(communities=[], withheld=0)
+    visible = _visible_records(stored.communities, user)
     alerts = _community_alerts()
     shown: list[Community] = []
     withheld = 0
-    for number, members in enumerate(state.communities, start=1):
-        found = _community(state, number, members, visible, alerts)
+    for members in stored.communities:
+        found = _community(stored, members, visible, alerts)
         if found is None:
             withheld += 1
         elif found.alert_id or not alerted_only:
@@ -657,26 +600,28 @@ def community_list(*, user: Any, order: str = "size", alerted_only: bool = False
 
 def community_detail(*, entity_id: str, user: Any) -> Community | None:
     """The community holding this entity, its members named from records the user may read."""
-    state = _graph_state()
-    for number, members in enumerate(state.communities, start=1):
-        if entity_id not in members:
-            continue
-        visible = _visible_graph_records(state, user)
-        found = _community(state, number, members, visible, _community_alerts())
-        if found is None:
-            return None
-        sources = {r for e in found.edges for r in e.records}
-        entity_of = {
-            (sid, ref): eid
-            for sid, ref, eid in models.EntityMention.objects.filter(
-                record_source_id__in=sources, entity__entity_id__in=found.members
-            ).values_list("record_source_id", "ref", "entity__entity_id")
-        }
-        mentions, _ = _visible_mentions(user, list(entity_of))
-        for pm in mentions:
-            eid = entity_of.get((pm.record_source_id, pm.ref))
-            if eid is not None and eid not in found.labels:
-                found.labels[eid] = mention_label(pm.mention)
-        found.record_pks = sorted({pm.record_pk for pm in mentions})
-        return found
-    return None
+    stored = stored_communities()
+    if stored is None:
+        return None
+    number = community_number(stored.run_id, entity_id)
+    if number is None:
+        return None
+    held = stored.communities[number - 1]
+    # Only this community's records need checking against need-to-know.
+    found = _community(stored, held, _visible_records([held], user), _community_alerts())
+    if found is None:
+        return None
+    sources = {r for e in found.edges for r in e.records}
+    entity_of = {
+        (sid, ref): eid
+        for sid, ref, eid in models.EntityMention.objects.filter(
+            record_source_id__in=sources, entity__entity_id__in=found.members
+        ).values_list("record_source_id", "ref", "entity__entity_id")
+    }
+    mentions, _ = _visible_mentions(user, list(entity_of))
+    for pm in mentions:
+        eid = entity_of.get((pm.record_source_id, pm.ref))
+        if eid is not None and eid not in found.labels:
+            found.labels[eid] = mention_label(pm.mention)
+    found.record_pks = sorted({pm.record_pk for pm in mentions})
+    return found
