@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.conftest import PASSWORD, check_accessible, screenshot, totp_now
+from tests.browser.conftest import PASSWORD, check_accessible, screenshot, sign_in
 from tests.conftest import BundleWriter, make_record
 
 from vigil.web.accounts import services as account_services
@@ -30,18 +30,6 @@ def make_user(role: str) -> CreatedUser:
         role=role,
         with_totp=True,
     )
-
-
-def sign_in(page: Any, base: str, user: CreatedUser, then: str) -> None:
-    page.goto(base + then)
-    page.get_by_label("Email").fill(user.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    assert user.totp_secret
-    page.get_by_label("Code").fill(totp_now(user.totp_secret))
-    page.get_by_role("button", name="Sign In", exact=True).click()
-    page.wait_for_url(re.compile(re.escape(then) + "$"))
 
 
 def test_anonymous_complaint_then_the_team_then_escalation(

@@ -12,25 +12,13 @@ import orjson
 import pytest
 from django.test import override_settings
 from playwright.sync_api import expect
-from tests.browser.conftest import PASSWORD, check_accessible, screenshot, totp_now
+from tests.browser.conftest import check_accessible, screenshot, sign_in
 from tests.conftest import make_record
 
 from vigil.web.accounts.services import CreatedUser
 from vigil.web.records import services as record_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page: Any, base: str, user: CreatedUser, then: str) -> None:
-    page.goto(base + then)
-    page.get_by_label("Email").fill(user.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    assert user.totp_secret
-    page.get_by_label("Code").fill(totp_now(user.totp_secret))
-    page.get_by_role("button", name="Sign In", exact=True).click()
-    page.wait_for_url(re.compile(re.escape(then)))
 
 
 def test_the_harm_dashboard_draws_its_charts_without_breaking_the_csp(

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.conftest import PASSWORD, check_accessible, screenshot, totp_now
+from tests.browser.conftest import PASSWORD, check_accessible, screenshot
+from tests.browser.conftest import sign_in as sign_in_at
 from tests.web.publish import conftest as publish_fixtures
 
 from vigil.web.accounts import services
@@ -21,15 +22,7 @@ seal_key = publish_fixtures.seal_key
 
 
 def sign_in(page: Any, base: str, who: CreatedUser) -> None:
-    page.goto(base + "/publish/")
-    page.get_by_label("Email").fill(who.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    assert who.totp_secret
-    page.get_by_label("Code").fill(totp_now(who.totp_secret))
-    page.get_by_role("button", name="Sign In", exact=True).click()
-    page.wait_for_url(re.compile(r"/publish/$"))
+    sign_in_at(page, base, who, "/publish/")
 
 
 def make(role: str) -> CreatedUser:
