@@ -10,9 +10,12 @@ and this prints p50/p95/p99 latency and errors per page.
         [--database-url postgresql://postgres@127.0.0.1:5432/vigil_bench_web] [--keep]
 
 The town is kept under bench/out/ and reused; `--keep` keeps the loaded
-database, and a later run with `--reuse-database` skips loading. Sessions are
-made directly in the database: sign-in (with its rate limits and second factor)
-is not what is measured.
+database, and a later run with `--reuse-database` skips loading. After loading,
+the tables are analysed (as autovacuum would, later) so that the first plans
+have statistics. Sessions are made directly in the database: sign-in (with its
+rate limits and second factor) is not what is measured. Beside the latencies it
+prints ingest's records/s, the load average before and after, and the CPU
+seconds of the server and locust (PostgreSQL's are not counted).
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ def main() -> None:
     vigil = [sys.executable, "-m", "vigil"]
     figures: dict[str, float] = {}
     server = None
+    cpu_before = 0.0
     try:
         if not args.reuse_database:
             town = HERE / "out" / f"town-seed{args.seed}-scale{args.scale:g}"
@@ -72,6 +76,11 @@ def main() -> None:
                 ("detect", [*vigil, "detect"]),
             ):
                 figures[step] = timed(command, env)
+            lines = sum(1 for _ in (town / "bundle" / "records.jsonl").open("rb"))
+            figures["ingest records/s"] = lines / figures["ingest"]
+            # Fresh tables have no statistics until autovacuum gets to them: without
+            # them PostgreSQL's first plans read whole tables.
+            analyse(args.database_url)
         samples = home / "samples.json"
         subprocess.run(
             [
@@ -85,6 +94,7 @@ def main() -> None:
             env=env,
             check=True,
         )
+        cpu_before = _children_cpu()
         server = subprocess.Popen(
             [*vigil, "serve", "--port", str(PORT), "--threads", "16"],
             env=env,
@@ -92,11 +102,15 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         wait_for_server()
+        figures["load average before"] = os.getloadavg()[0]
         stats = run_locust(args, env, samples, home)
+        figures["load average after"] = os.getloadavg()[0]
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+            # Server and locust; PostgreSQL's own work is not a child of this process.
+            figures["CPU s, server and locust"] = _children_cpu() - cpu_before
         if not args.keep:
             drop_database(args.database_url)
         shutil.rmtree(home, ignore_errors=True)
@@ -125,6 +139,20 @@ def fresh_database(url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         db.execute(f'CREATE DATABASE "{name}"')
+
+
+def analyse(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("ANALYZE")
+
+
+def _children_cpu() -> float:
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def drop_database(url: str) -> None:
@@ -251,8 +279,9 @@ def report(
         f"Web benchmark: seed {args.seed}, scale {args.scale:g}, PostgreSQL, {args.users} users, "
         f"{args.minutes:g} min, {os.cpu_count()} cores (server, database and locust on one machine)"
     )
-    for step, seconds in figures.items():
-        print(f"  {step}: {seconds:,.0f} s")
+    for step, value in figures.items():
+        unit = " s" if step in ("migrate", "ingest", "link", "detect") else ""
+        print(f"  {step}: {value:,.1f}{unit}")
     print(f"{'page':<22}{'requests':>10}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for row in stats:
         print(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import BundleWriter, make_record
-from tests.web.alerts.test_pages import sign_in, text
+from tests.web.alerts.test_pages import sign_in, sign_in_at, text
 
 from vigil.web.alerts import models
 from vigil.web.alerts.services import alerts_detect
@@ -96,10 +96,12 @@ def test_the_pages_never_build_the_graph(detected: None, monkeypatch: pytest.Mon
 
 
 def test_a_community_shows_only_the_edges_on_records_the_user_may_read(
-    detected: None, monkeypatch: pytest.MonkeyPatch
+    detected: None, write_bundle: BundleWriter
 ) -> None:
-    monkeypatch.setattr(selectors, "visible_source_ids", lambda user, ids: {"pol-1"} & set(ids))
-    sign_in("analyst@police.example", "analyst")
+    # A social worker reads pol-1 alone, once a new version shares it with them.
+    shared = concern("pol-1", "Kayla Test", 14)
+    bundle_ingest(path=write_bundle(records=[{**shared, "shared_with": ["children_social_care"]}]))
+    sign_in_at("analyst@csc.example", "analyst", "children_social_care")
     found = selectors.community_list(user=_user())
     (shown,) = found.communities
     assert len(shown.members) == 3  # Kayla, the man and the car: pol-1's mentions
@@ -123,7 +125,7 @@ def test_a_community_shows_only_the_edges_on_records_the_user_may_read(
 def _user() -> Any:
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.get(email="analyst@police.example")
+    return get_user_model().objects.get(email="analyst@csc.example")
 
 
 def test_no_run_yet_lists_no_communities() -> None:

@@ -355,15 +355,28 @@ def test_communities_list_and_one_community_with_its_network(
 
 
 def test_a_community_on_records_the_user_may_not_read_is_withheld(
-    community: None, monkeypatch: pytest.MonkeyPatch
+    community: None, write_bundle: BundleWriter
 ) -> None:
-    from vigil.web.network import selectors
-
-    monkeypatch.setattr(selectors, "visible_source_ids", lambda user, ids: set())
-    client = sign_in("analyst@police.example", "analyst")
+    client = sign_in_at("worker@csc.example", "analyst", "children_social_care")
     page = text(client.get("/alerts/communities/"))
     assert "0 communities" in page
     assert "1 community rests only on records you may not see" in page
+    # A new version shared with them shows them the part of it that record holds,
+    # however recently the list was worked out.
+    shared = make_record(
+        "pol-1",
+        shared_with=["children_social_care"],
+        mentions=[
+            {"ref": "p1", "type": "person", "role": "victim", "name": "Kayla Test", "age": 14},
+            {"ref": "p2", "type": "person", "role": "suspect", "name": "Mo Test", "age": 27,
+             "dob": "1974-02-03"},
+            {"ref": "v1", "type": "vehicle", "vrm": "YB02 KLM"},
+        ],
+    )  # fmt: skip
+    bundle_ingest(path=write_bundle(records=[shared]))
+    page = text(client.get("/alerts/communities/"))
+    assert "1 community" in page
+    assert "rests only on records you may not see" not in page
 
 
 def test_words_for_identifiers_and_counts() -> None:
@@ -376,3 +389,65 @@ def test_words_for_identifiers_and_counts() -> None:
         "2 addresses",
         "3 vehicles",
     ]
+
+
+def test_queue_counts_and_pages_agree_with_need_to_know_for_every_reader(
+    write_bundle: BundleWriter,
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from vigil.web.alerts import selectors
+
+    bundle_ingest(
+        path=write_bundle(
+            records=[
+                make_record("pol-1"),
+                make_record("csc-1", agency="children_social_care"),
+                make_record("csc-2", agency="children_social_care", shared_with=["police"]),
+            ]
+        )
+    )
+    for n in range(40):
+        cited = (["pol-1"], ["csc-1"], ["csc-2"], ["csc-1", "pol-1"])[n % 4]
+        make_alert(f"a-{n:02d}", priority=float(n), mentions=[], record_ids=cited)
+    sign_in_at("auditor@inquiry.example", "auditor", "inquiry")
+    sign_in_at("worker@csc.example", "analyst", "children_social_care")
+    sign_in("analyst@police.example", "analyst")
+    police = get_user_model().objects.get(email="analyst@police.example")
+
+    def agree() -> None:
+        for user in get_user_model().objects.order_by("pk"):
+            expected = list(selectors.alert_queue_filtered(user=user))
+            for filtered in (False, True):
+                rows = selectors.QueueRows(
+                    user=user,
+                    ordered=selectors.alert_queue_ordered(user=user),
+                    filtered=filtered,
+                )
+                assert rows.count() == len(expected), (user.email, filtered)
+                assert rows[0:25] == expected[:25]
+                assert rows[25:50] == expected[25:50]
+
+    def police_count() -> int:
+        ordered = selectors.alert_queue_ordered(user=police)
+        return selectors.QueueRows(user=police, ordered=ordered, filtered=False).count()
+
+    agree()
+    assert police_count() == 30  # not the ten citing csc-1 alone
+    # Assigned an alert citing csc-1, the police analyst may read csc-1 (rule 3), and so
+    # knows of every alert citing it.
+    Alert.objects.filter(alert_id="a-01").update(assigned_to=police, status="assigned")
+    agree()
+    assert police_count() == 40
+    Alert.objects.filter(alert_id="a-01").update(assigned_to=None, status="open")
+    assert police_count() == 30
+    # Evidence that changes, or a record no longer shared, is counted afresh.
+    changed = Alert.objects.get(alert_id="a-00")
+    changed.record_ids = ["csc-1"]
+    changed.save(update_fields=["record_ids"])
+    agree()
+    assert police_count() == 29
+    again = make_record("csc-2", agency="children_social_care", title="No longer shared")
+    bundle_ingest(path=write_bundle(records=[again]))
+    agree()
+    assert police_count() == 19

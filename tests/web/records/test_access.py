@@ -126,6 +126,47 @@ def test_an_assigned_alert_grants_its_evidence_until_closed(store: Path) -> None
     assert "csc-1" not in visible(practitioner)
 
 
+def test_within_one_request_reach_is_worked_out_once_and_a_save_forgets_it(
+    store: Path,
+) -> None:
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    practitioner = user("police", "practitioner")
+    seen: list[set[str]] = []
+
+    def page(request: object) -> HttpResponse:
+        seen.append(visible(practitioner))
+        with CaptureQueriesContext(connection) as asked:
+            seen.append(visible(practitioner))
+        # Kept: the second time reads only the records, not the user's alerts or grants.
+        assert not [q for q in asked.captured_queries if "alerts_alert" in q["sql"]]
+        Alert.objects.create(
+            key="k",
+            alert_id="a-1",
+            rule="adult_linked_to_children",
+            raised_at=timezone.now(),
+            triggered_at=timezone.now(),
+            updated_at=timezone.now(),
+            priority=1.0,
+            harm=1.0,
+            record_ids=["csc-1"],
+            explanation="x",
+            assigned_to=practitioner,
+            status=Alert.Status.ASSIGNED,
+        )
+        seen.append(visible(practitioner))
+        return HttpResponse()
+
+    access.ReachPerRequestMiddleware(page)(RequestFactory().get("/"))
+    assert seen == [{"pol-1", "csc-shared"}] * 2 + [{"pol-1", "csc-shared", "csc-1"}]
+    # Outside a request nothing is kept.
+    Alert.objects.filter(alert_id="a-1").delete()
+    assert visible(practitioner) == {"pol-1", "csc-shared"}
+
+
 def test_oversight_roles_read_everything_not_restricted(store: Path) -> None:
     for role in ("auditor", "senior_reviewer", "independent_reviewer"):
         reader = user("inquiry", role)

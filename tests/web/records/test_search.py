@@ -73,6 +73,13 @@ def test_a_partial_plate_finds_full_and_partial_plates_it_could_be(store: None) 
     assert _ids(SearchKind.VRM, "ZZ99 ZZZ") == []
 
 
+def test_a_plate_starting_with_an_unknown_is_found_by_its_end(store: None) -> None:
+    # Read through the plates' tails: "YB02 KL?" (pol-1) ends in an unknown, so may fit.
+    assert sorted(_ids(SearchKind.VRM, "?B02 KLM")) == ["pol-1", "pol-2"]
+    assert _ids(SearchKind.VRM, "??12 CDE") == ["csc-1"]
+    assert _ids(SearchKind.VRM, "?B02 KLN") == ["pol-1"]
+
+
 def test_names_match_spellings_and_aliases(store: None) -> None:
     # "Mo" alone (pol-1) could be him too, a weaker match shown after.
     hits = mention_search(kind=SearchKind.NAME, query="Mohammed Khan", user=_auditor()).hits

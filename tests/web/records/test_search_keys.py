@@ -90,7 +90,8 @@ def test_name_keys_narrow_the_search() -> None:
 
 PLATES = ["YB02KLM", "YB02KLN", "YB03KLM", "XB02KLM", "AB12CDE", "YB02KL?", "YB0?KLM", "?B02KLM",
           "YB*", "*KLM", "Y?02K?M"]  # fmt: skip
-QUERIES = ["YB02 KLM", "YB02 K??", "YB0? KLM", "?B02 KLM", "YB02*", "*KLM", "yb02-klm", "Y"]
+QUERIES = ["YB02 KLM", "YB02 K??", "YB0? KLM", "?B02 KLM", "YB02*", "*KLM", "yb02-klm", "Y",
+           "??02 KLM", "*2KLM", "?B0? KL?"]  # fmt: skip
 
 
 def _found_by_index(query: str, plate: str) -> bool:
@@ -102,6 +103,24 @@ def _found_by_index(query: str, plate: str) -> bool:
     if kind == search_keys.VRM:
         return key.startswith(head)
     return key in heads or key.startswith(head)
+
+
+def _found_by_tail_index(query: str, plate: str) -> bool:
+    asked = search_keys.vrm_tail_query(query)
+    kept = search_keys.vrm_tail_key(plate)
+    assert asked is not None and kept is not None
+    tail, tails = asked
+    return kept in tails or kept.startswith(tail)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_plate_the_vehicle_type_matches_is_found_by_its_tail(query: str) -> None:
+    for plate in PLATES:
+        level = vehicles.compare(query, plate)
+        if level is not None and level >= vehicles.VrmLevel.COMPATIBLE:
+            assert _found_by_tail_index(query, plate), (query, plate)
+    assert not _found_by_tail_index("??02 KLM", "AB12CDE")
+    assert not _found_by_tail_index("?B02 KLM", "YB02KLN")
 
 
 @pytest.mark.parametrize("query", QUERIES)

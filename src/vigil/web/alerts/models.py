@@ -90,7 +90,8 @@ class AlertRecord(models.Model):
     """
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="evidence_records")
-    # The (alert, record) constraint serves lookups by alert; records are found by the EXISTS.
+    # The (alert, record) constraint serves lookups by alert; the (record, alert)
+    # index, the alerts citing a record (an entity's timeline).
     record = models.ForeignKey(
         "records.Record", on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -99,6 +100,7 @@ class AlertRecord(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("alert", "record"), name="alert_record_unique"),
         )
+        indexes = (models.Index(fields=("record", "alert"), name="alert_record_by_record"),)
 
 
 class CommunityRun(models.Model):

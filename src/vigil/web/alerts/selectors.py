@@ -8,9 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from vigil.web.alerts import models
+from vigil.web.detect_settings import detect_config
+from vigil.web.kept import kept
+from vigil.web.records.dialect import in_clause_limit
 
 
 def alert_lines() -> Iterator[dict[str, Any]]:
@@ -38,9 +41,7 @@ MEDIUM_SHARE_OF_HIGH = 0.1
 
 def priority_bands() -> dict[str, tuple[float, float | None]]:
     """Each band's lowest priority and the priority it stops below."""
-    from vigil.core.detect.config import load_config
-
-    high = load_config().priority.high
+    high = detect_config().priority.high
     medium = high * MEDIUM_SHARE_OF_HIGH
     return {"high": (high, None), "medium": (medium, high), "low": (0.0, medium)}
 
@@ -53,17 +54,38 @@ QUEUE_ORDERS = {
 }
 
 
+def _cites_readable(user: Any) -> Exists:
+    from vigil.web.records.access import readable_q
+
+    return Exists(
+        models.AlertRecord.objects.filter(alert=OuterRef("pk")).filter(readable_q(user, "record__"))
+    )
+
+
+def readable_alert_ids(user: Any, alert_pks: Collection[int]) -> set[int]:
+    """The given alerts (pks) the user may know of, as `readable_alerts_q` says.
+
+    Two queries rather than one OR: PostgreSQL answers `assigned OR EXISTS (…)`
+    by first finding every alert citing a readable record, however few are asked about.
+    """
+    wanted = sorted(set(alert_pks))
+    found: set[int] = set()
+    step = in_clause_limit()
+    for start in range(0, len(wanted), step):
+        some = models.Alert.objects.filter(pk__in=wanted[start : start + step])
+        if user.pk is not None:
+            found.update(some.filter(assigned_to_id=user.pk).values_list("pk", flat=True))
+        found.update(some.filter(_cites_readable(user)).values_list("pk", flat=True))
+    return found
+
+
 def readable_alerts_q(user: Any) -> Q:
     """Alerts the user may know of: assigned to them, or citing a record they may read.
 
     Need-to-know as the queue and the home page's counts apply it: an alert
     resting only on records the user may not read is not listed at all.
     """
-    from vigil.web.records.access import readable_q
-
-    cites_readable = Exists(
-        models.AlertRecord.objects.filter(alert=OuterRef("pk")).filter(readable_q(user, "record__"))
-    )
+    cites_readable = _cites_readable(user)
     return (
         Q(assigned_to_id=user.pk) | Q(cites_readable) if user.pk is not None else Q(cites_readable)
     )
@@ -81,7 +103,34 @@ def alert_queue_filtered(
 ) -> Any:
     """Alerts as the queue shows them (those the user may know of), filtered and in the
     order asked for."""
-    query = models.Alert.objects.select_related("assigned_to").filter(readable_alerts_q(user))
+    return (
+        alert_queue_ordered(
+            user=user,
+            status=status,
+            rule=rule,
+            band=band,
+            mine=mine,
+            escalated=escalated,
+            order=order,
+        )
+        .select_related("assigned_to")
+        .filter(readable_alerts_q(user))
+    )
+
+
+def alert_queue_ordered(
+    *,
+    user: Any,
+    status: str = "",
+    rule: str = "",
+    band: str = "",
+    mine: bool = False,
+    escalated: bool = False,
+    order: str = "priority",
+) -> QuerySet[models.Alert]:
+    """Every alert the queue's filters keep, in its order, before need-to-know: for
+    `QueueRows`, which applies need-to-know a page at a time."""
+    query = models.Alert.objects.all()
     if status:
         query = query.filter(status=status)
     if rule:
@@ -96,6 +145,106 @@ def alert_queue_filtered(
     if escalated:
         query = query.filter(escalated_at__isnull=False, escalation_resolved_at__isnull=True)
     return query.order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["priority"]))
+
+
+# Queue counts kept this long at most; any new record version or evidence row starts afresh.
+QUEUE_COUNTS_KEPT_SECONDS = 600
+
+
+class QueueRows:
+    """The queue's alerts for one user, as `Paginator` reads them: a count and slices.
+
+    Filtering every alert by need-to-know in one query makes PostgreSQL check
+    every alert's evidence (a count has to); instead, a page walks the alerts in
+    the queue's order, a batch at a time, and keeps those the user may know of,
+    so the first pages read about as many alerts as they show. The unfiltered
+    count is split as `readable_parts` splits need-to-know: the alerts citing a
+    record everyone in the user's group reads are counted once for the group and
+    kept until the records or the evidence change; the user's own (assigned to
+    them, or citing their alerts' records or their grants) are counted each time.
+    """
+
+    def __init__(self, *, user: Any, ordered: QuerySet[models.Alert], filtered: bool) -> None:
+        self._user = user
+        self._ordered = ordered
+        self._filtered = filtered
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._counted()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[models.Alert]:
+        # No further than the count: a reader who may know of few alerts is not
+        # walked through every alert looking for more.
+        total = self.count()
+        start, stop = index.start or 0, total if index.stop is None else min(index.stop, total)
+        if start >= stop:
+            return []
+        kept: list[int] = []
+        offset, batch = 0, 100
+        while len(kept) < stop:
+            ids = list(self._ordered.values_list("pk", flat=True)[offset : offset + batch])
+            if not ids:
+                break
+            ok = readable_alert_ids(self._user, ids)
+            kept.extend(pk for pk in ids if pk in ok)
+            offset += len(ids)
+            batch = min(batch * 4, 5_000)
+        wanted = kept[start:stop]
+        rows = models.Alert.objects.select_related("assigned_to").in_bulk(wanted)
+        return [rows[pk] for pk in wanted]
+
+    def _counted(self) -> int:
+        from vigil.web.records.access import readable_parts
+
+        parts = readable_parts(self._user, "record__")
+        if self._filtered or parts is None:
+            return self._ordered.filter(readable_alerts_q(self._user)).count()
+        cites_shared = Exists(
+            models.AlertRecord.objects.filter(alert=OuterRef("pk")).filter(parts.shared)
+        )
+        key = f"vigil:alert-queue-count:{parts.group}:{_evidence_state()}"
+        shared = kept(
+            key,
+            lambda: models.Alert.objects.filter(cites_shared).count(),
+            QUEUE_COUNTS_KEPT_SECONDS,
+        )
+        # Alerts the user knows of beyond the group's: assigned to them, or citing
+        # one of their own records, and citing nothing the group reads.
+        own = set(
+            models.Alert.objects.filter(assigned_to_id=self._user.pk).values_list("pk", flat=True)
+        )
+        extra = sorted(parts.extra_pks)
+        step = in_clause_limit()
+        for begin in range(0, len(extra), step):
+            own.update(
+                models.AlertRecord.objects.filter(
+                    record_id__in=extra[begin : begin + step]
+                ).values_list("alert_id", flat=True)
+            )
+        beyond = 0
+        wanted = sorted(readable_alert_ids(self._user, own))
+        for begin in range(0, len(wanted), step):
+            beyond += (
+                models.Alert.objects.filter(pk__in=wanted[begin : begin + step])
+                .exclude(cites_shared)
+                .count()
+            )
+        return int(shared) + beyond
+
+
+def _evidence_state() -> str:
+    """Changes whenever a record version or an alert's evidence row is added or removed."""
+    from vigil.web.records.models import RecordVersion
+
+    versions = RecordVersion.objects.aggregate(n=Max("id"))["n"]
+    evidence = models.AlertRecord.objects.aggregate(n=Count("id"), last=Max("id"))
+    return f"{versions}:{evidence['n']}:{evidence['last']}"
 
 
 def alert_rules() -> list[str]:
@@ -258,9 +407,9 @@ def escalations_for(user: Any) -> QuerySet[models.Alert]:
     )
     if role not in ("supervisor", "senior_reviewer"):
         return query.none()
-    return query.filter(readable_alerts_q(user), escalated_to=role).order_by(
-        "escalated_at", "alert_id"
-    )
+    waiting = query.filter(escalated_to=role)
+    readable = readable_alert_ids(user, list(waiting.values_list("pk", flat=True)))
+    return waiting.filter(pk__in=sorted(readable)).order_by("escalated_at", "alert_id")
 
 
 def performance_by_year(
@@ -365,7 +514,6 @@ def home_overview(*, user: Any) -> dict[str, Any]:
     A new concern is a record of a concern offence, or of a concern kind naming a
     child (by stated age) as victim or subject, received since that sign-in.
     """
-    from vigil.core.detect.config import load_config
     from vigil.web.records.access import visible_record_ids
     from vigil.web.records.models import IngestRun, Record
 
@@ -383,7 +531,7 @@ def home_overview(*, user: Any) -> dict[str, Any]:
     runs = IngestRun.objects.filter(started_at__gt=since) if since is not None else None
     run_ids = list(runs.values_list("pk", flat=True)) if runs is not None else []
     if since is not None and run_ids:
-        config = load_config().concern
+        config = detect_config().concern
         concern_q = Q(current_version__offence__in=config.offences) | Q(
             current_version__kind__in=config.kinds,
             current_version__mentions__role__in=config.child_roles,

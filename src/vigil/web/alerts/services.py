@@ -41,6 +41,7 @@ from vigil.core.detect.inputs import MentionKey
 from vigil.core.detect.replay import ReplayData, ReplayResult, replay, replay_steps
 from vigil.web.alerts import models
 from vigil.web.audit.services import audit_record, web_actor
+from vigil.web.detect_settings import lifecycle_settings
 from vigil.web.network.communities import communities_store
 
 Status = models.Alert.Status
@@ -468,7 +469,7 @@ def senior_review_needed(
     """
     subjects = list(alert.subject_ids or [])
     counts = subject_dismissals(subjects) if dismissals is None else dismissals
-    return lifecycle.needs_senior_reviewer(subjects, counts, lifecycle.load_lifecycle())
+    return lifecycle.needs_senior_reviewer(subjects, counts, lifecycle_settings())
 
 
 def alert_nfa_approve(*, alert: models.Alert, by: AbstractBaseUser) -> models.Alert:

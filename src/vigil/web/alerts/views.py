@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -44,7 +44,7 @@ def _audit_view(request: HttpRequest, kind: ObjectKind, object_id: str, pks: lis
 def queue(request: HttpRequest) -> HttpResponse:
     form = alert_forms.QueueFilterForm(request.GET or None, rules=selectors.alert_rules())
     chosen: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    alerts = selectors.alert_queue_filtered(
+    alerts = selectors.alert_queue_ordered(
         user=request.user,
         status=chosen.get("status", ""),
         rule=chosen.get("rule", ""),
@@ -53,7 +53,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         escalated=chosen.get("escalated", False),
         order=chosen.get("sort") or "priority",
     )
-    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(chosen.get(k) for k in ("status", "rule", "band", "mine", "escalated"))
+    rows = selectors.QueueRows(user=request.user, ordered=alerts, filtered=filtered)
+    # A count and slices are all Paginator reads.
+    paginator: Paginator[models.Alert] = Paginator(cast("Any", rows), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     bands = selectors.priority_bands()
     context = {
         "form": form,
@@ -61,7 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "high": bands["high"][0],
         "medium": bands["medium"][0],
         "order": chosen.get("sort") or "priority",
-        "filtered": any(chosen.get(k) for k in ("status", "rule", "band", "mine", "escalated")),
+        "filtered": filtered,
     }
     # HTMX asks for the results alone when a filter changes; the page works without it.
     partial = bool(request.headers.get("HX-Request"))

@@ -27,7 +27,12 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ("sequence",)
-        indexes = (models.Index(fields=("actor_id", "at")),)
+        indexes = (
+            models.Index(fields=("actor_id", "at")),
+            # A user's latest sign-ins (the home page's "since you last signed in")
+            # without reading every entry they have made.
+            models.Index(fields=("actor_id", "event", "sequence"), name="audit_actor_event"),
+        )
 
 
 class SignedTreeHead(models.Model):

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from vigil.web.entities import models
+from vigil.web.kept import kept
 from vigil.web.network.communities import (
     StoredCommunities,
     StoredCommunity,
@@ -24,7 +25,7 @@ from vigil.web.network.communities import (
     stored_communities,
 )
 from vigil.web.records import models as records
-from vigil.web.records.access import filter_record_ids, visible_source_ids
+from vigil.web.records.access import filter_record_ids, readable_parts, visible_source_ids
 from vigil.web.records.dialect import in_clause_limit
 
 
@@ -579,12 +580,49 @@ def _visible_records(communities: Iterable[StoredCommunity], user: Any) -> set[s
     return visible_source_ids(user, everything)
 
 
+# The group's share of every community's records kept this long at most; a new
+# record version or detection run starts afresh.
+COMMUNITY_RECORDS_KEPT_SECONDS = 600
+
+
+def _visible_in_run(stored: StoredCommunities, user: Any) -> set[str]:
+    """The records of all the run's communities the user may read.
+
+    Split as `readable_parts` splits need-to-know: what everyone in the user's
+    group reads is worked out once for the group and kept until the records or
+    the communities change; the user's own records beyond it each time.
+    """
+    parts = readable_parts(user)
+    if parts is None:
+        return set()
+    latest = records.RecordVersion.objects.aggregate(n=Max("id"))["n"]
+    key = f"vigil:community-records:{parts.group}:{stored.run_id}:{latest}"
+
+    def work_out() -> set[str]:
+        everything = sorted({r for c in stored.communities for e in c.edges for r in e.records})
+        found: set[str] = set()
+        step = in_clause_limit()
+        for start in range(0, len(everything), step):
+            found.update(
+                records.Record.objects.filter(source_id__in=everything[start : start + step])
+                .filter(parts.shared)
+                .values_list("source_id", flat=True)
+            )
+        return found
+
+    shared = kept(key, work_out, COMMUNITY_RECORDS_KEPT_SECONDS)
+    own = records.Record.objects.filter(pk__in=sorted(parts.extra_pks)).values_list(
+        "source_id", flat=True
+    )
+    return shared | visible_source_ids(user, own)
+
+
 def community_list(*, user: Any, order: str = "size", alerted_only: bool = False) -> CommunityList:
     """Every community the latest detection run found, as much of each as the user may see."""
     stored = stored_communities()
     if stored is None:
         return CommunityList(communities=[], withheld=0)
-    visible = _visible_records(stored.communities, user)
+    visible = _visible_in_run(stored, user)
     alerts = _community_alerts()
     shown: list[Community] = []
     withheld = 0

@@ -52,7 +52,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -62,6 +63,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from vigil.web.accounts.models import Profile, Role
@@ -149,7 +151,43 @@ def _profile(user: User) -> Profile | None:
     return cached
 
 
+# A page asks need-to-know several times (counts, lists, evidence): within one web
+# request the user's reach is worked out once. Anything saved that could change it
+# (an alert's assignee or evidence, a grant, a profile) forgets it at once.
+_kept_reach: ContextVar[dict[int, _Reach | None] | None] = ContextVar("vigil_reach", default=None)
+
+
+class ReachPerRequestMiddleware:
+    """Keeps each user's reach for the length of one request, and no longer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _kept_reach.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _kept_reach.reset(token)
+
+
+def forget_reach(**_: Any) -> None:
+    """Drops the reach kept for this request (connected to saves that could change it)."""
+    kept = _kept_reach.get()
+    if kept:
+        kept.clear()
+
+
 def _reach(user: User) -> _Reach | None:
+    kept = _kept_reach.get()
+    if kept is None or user.pk is None:
+        return _reach_now(user)
+    if user.pk not in kept:
+        kept[user.pk] = _reach_now(user)
+    return kept[user.pk]
+
+
+def _reach_now(user: User) -> _Reach | None:
     profile = _profile(user)
     if profile is None:
         return None
@@ -248,8 +286,13 @@ class ReadableParts:
     extra_pks: frozenset[int]
 
 
-def readable_parts(user: User) -> ReadableParts | None:
-    """The user's need-to-know as `ReadableParts` (filters on `Record`); None without a role."""
+def readable_parts(user: User, record: str = "") -> ReadableParts | None:
+    """The user's need-to-know as `ReadableParts`; None without a role.
+
+    Args:
+        user: Who reads.
+        record: The path from the filtered model to a `Record`, as for `readable_q`.
+    """
     reach = _reach(user)
     if reach is None:
         return None
@@ -262,7 +305,7 @@ def readable_parts(user: User) -> ReadableParts | None:
                 ).values_list("pk", flat=True)
             )
     group = "oversight" if reach.role in OVERSIGHT_ROLES else f"agency:{reach.agency}"
-    return ReadableParts(group=group, shared=_shared(reach, ""), extra_pks=frozenset(extra))
+    return ReadableParts(group=group, shared=_shared(reach, record), extra_pks=frozenset(extra))
 
 
 def filter_record_ids(user: User, record_ids: Iterable[int]) -> set[int]:

@@ -12,17 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, IntEnum
+from typing import NamedTuple
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 
 from vigil.core.normalise import names, phones, postcodes, vehicles
 from vigil.web.records import search_keys
 from vigil.web.records.access import User, readable_q
-from vigil.web.records.models import Mention
+from vigil.web.records.dialect import in_clause_limit
+from vigil.web.records.models import Mention, SearchKey
 
 # More candidates than this and the search asks to be narrowed.
 MAX_HITS = 1000
-# What a hit shows, read with each candidate in one query.
+# What a hit shows, read with each candidate in one query (as plain rows: building
+# model instances for thousands of candidates costs more than judging them).
 _HIT_FIELDS = (
     "id",
     "type",
@@ -39,6 +42,25 @@ _HIT_FIELDS = (
     "record_version__title",
     "record_version__record__source_id",
 )
+
+
+class Candidate(NamedTuple):
+    """A mention that may match, with the record it is in (`_HIT_FIELDS`, in order)."""
+
+    id: int
+    type: str
+    role: str | None
+    name: str | None
+    aliases: list[str] | None
+    vrm: str | None
+    phone: str | None
+    postcode: str | None
+    record_id: int
+    agency: str
+    kind: str
+    recorded_at: datetime
+    title: str | None
+    record_source_id: str
 
 
 class SearchKind(Enum):
@@ -89,95 +111,89 @@ class SearchResult:
     cleaned_query: str | None
 
 
-def _current_mentions() -> QuerySet[Mention]:
-    return Mention.objects.filter(record_version__record__current_version=F("record_version"))
-
-
-def _keyed(where: Q) -> QuerySet[Mention]:
-    """Current mentions stored under a key (`search_keys__kind`, `search_keys__key`) that
-    meets `where`; one row per key met, so a mention may come more than once.
-
-    A join from the keys' index rather than `IN (subquery)`, which PostgreSQL may
-    answer by reading every mention.
-    """
-    return _current_mentions().filter(where)
-
-
 # Candidates from the key index, then the property type's verdict on each.
-Matcher = Callable[[Mention], IntEnum | None]
+Matcher = Callable[[Candidate], IntEnum | None]
+# (cleaned query, the keys a candidate must meet (one of each filter), a further
+# filter on mentions, field shown, matcher)
+Found = tuple[str | None, tuple[Q, ...], Q, str, Matcher]
 
 
-def _vrm(query: str) -> tuple[str | None, QuerySet[Mention], str, Matcher]:
+def _vrm(query: str) -> Found:
     cleaned = vehicles.clean(query)
     asked = search_keys.vrm_query(query)
     if cleaned is None or asked is None:
-        return None, Mention.objects.none(), "vrm", lambda m: None
+        return None, (), Q(), "vrm", lambda m: None
     head, heads = asked
-    # Whole plates that start as the query does; partial plates whose known head
-    # and the query's agree as far as both go.
-    candidates = _keyed(
-        Q(search_keys__kind=search_keys.VRM, search_keys__key__startswith=head)
-        | Q(search_keys__kind=search_keys.VRM_PART, search_keys__key__in=heads)
-        | Q(search_keys__kind=search_keys.VRM_PART, search_keys__key__startswith=head)
+    tail, tails = search_keys.vrm_tail_query(query) or ("", [""])
+    # A plate that fits must meet the query at its start and at its end, so the
+    # candidates are the mentions met both ways: whole plates that start (and end)
+    # as the query does, and partial plates whose known head and known tail each
+    # agree with the query's as far as both go.
+    starts = (
+        Q(kind=search_keys.VRM, key__startswith=head)
+        | Q(kind=search_keys.VRM_PART, key__in=heads)
+        | Q(kind=search_keys.VRM_PART, key__startswith=head)
+    )
+    ends = Q(kind=search_keys.VRM_TAIL, key__startswith=tail) | Q(
+        kind=search_keys.VRM_TAIL, key__in=tails
     )
 
-    def match(mention: Mention) -> IntEnum | None:
+    def match(mention: Candidate) -> IntEnum | None:
         level = vehicles.compare(query, mention.vrm)
         return level if level and level >= vehicles.VrmLevel.COMPATIBLE else None
 
-    return vehicles.display(cleaned), candidates, "vrm", match
+    # A side the query knows nothing of (`?B02 KLM` at its start) is met by every
+    # plate: reading all of them would only be intersected away.
+    keys = tuple(q for q, known in ((starts, head), (ends, tail)) if known) or (starts,)
+    return vehicles.display(cleaned), keys, Q(), "vrm", match
 
 
-def _phone(query: str) -> tuple[str | None, QuerySet[Mention], str, Matcher]:
+def _phone(query: str) -> Found:
     cleaned = phones.clean(query)
     if cleaned is None:
-        return None, Mention.objects.none(), "phone", lambda m: None
-    candidates = _keyed(
-        Q(search_keys__kind=search_keys.PHONE, search_keys__key__in=phones.keys(query))
-    )
+        return None, (), Q(), "phone", lambda m: None
+    candidates = Q(kind=search_keys.PHONE, key__in=phones.keys(query))
 
-    def match(mention: Mention) -> IntEnum | None:
+    def match(mention: Candidate) -> IntEnum | None:
         level = phones.compare(query, mention.phone)
         return level if level else None
 
-    return cleaned, candidates, "phone", match
+    return cleaned, (candidates,), Q(), "phone", match
 
 
-def _postcode(query: str) -> tuple[str | None, QuerySet[Mention], str, Matcher]:
+def _postcode(query: str) -> Found:
     wanted = postcodes.parse(query)
     if wanted is None:
-        return None, Mention.objects.none(), "postcode", lambda m: None
+        return None, (), Q(), "postcode", lambda m: None
     precision = wanted.precision.name.lower()
     # Stored postcodes are keyed at every precision: the query's own finds them.
-    candidates = _keyed(
-        Q(search_keys__kind=search_keys.POSTCODE, search_keys__key=getattr(wanted, precision))
-    )
+    candidates = Q(kind=search_keys.POSTCODE, key=getattr(wanted, precision))
 
-    def match(mention: Mention) -> IntEnum | None:
+    def match(mention: Candidate) -> IntEnum | None:
         found = postcodes.parse(mention.postcode or "")
         if found is None or getattr(found, precision) != getattr(wanted, precision):
             return None
         return postcodes.compare(query, mention.postcode)
 
-    return wanted.clean, candidates, "postcode", match
+    return wanted.clean, (candidates,), Q(), "postcode", match
 
 
-def _name(query: str) -> tuple[str | None, QuerySet[Mention], str, Matcher]:
+def _name(query: str) -> Found:
     wanted = names.parse(query)
     if wanted is None:
-        return None, Mention.objects.none(), "name", lambda m: None
+        return None, (), Q(), "name", lambda m: None
     # Spellings, nicknames and sounds: the keys find every name that could be
     # alike, and the name type judges each.
     keys = search_keys.name_query_keys(query)
-    keyed = Q(search_keys__kind=search_keys.NAME, search_keys__key__in=keys)
-    candidates = _keyed(keyed).filter(name__isnull=False)
+    candidates = Q(kind=search_keys.NAME, key__in=keys)
 
-    def match(mention: Mention) -> IntEnum | None:
-        levels = [names.compare(wanted, written) for written in (mention.name, *mention.aliases)]
+    def match(mention: Candidate) -> IntEnum | None:
+        written = (mention.name, *(mention.aliases or ()))
+        levels = [names.compare(wanted, each) for each in written]
         best = max((level for level in levels if level is not None), default=None)
         return best if best is not None and best >= names.NameLevel.PHONETIC else None
 
-    return names.clean(query), candidates, "name", match
+    return names.clean(query), (candidates,), Q(name__isnull=False), "name", match
 
 
 _SEARCHES = {
@@ -203,48 +219,81 @@ def mention_search(
     Returns:
         At most `MAX_HITS` hits, strongest match first, then newest record.
     """
-    cleaned, candidates, field, match = _SEARCHES[kind](query)
-    # Need-to-know as a check on each candidate's record, so only candidates are read.
-    candidates = candidates.filter(readable_q(user, "record_version__record__"))
-    if agency:
-        candidates = candidates.filter(record_version__agency=agency)
+    cleaned, keys, only, field, match = _SEARCHES[kind](query)
     hits: list[MentionHit] = []
     truncated = False
-    rows = (
-        candidates.select_related("record_version__record")
-        .only(*_HIT_FIELDS)
-        .order_by("-record_version__recorded_at", "id")
-    )
-    seen: set[int] = set()
-    for mention in rows.iterator(chunk_size=2000):
-        if mention.pk in seen:  # met through more than one key
-            continue
-        seen.add(mention.pk)
-        level = match(mention)
-        if level is None:
-            continue
-        if len(hits) == MAX_HITS:
-            truncated = True
+    order = _candidates(keys, only, user, agency)
+    for start in range(0, len(order), _BATCH):
+        batch = order[start : start + _BATCH]
+        rows = Mention.objects.filter(pk__in=batch).values_list(*_HIT_FIELDS)
+        by_id = {row[0]: Candidate(*row) for row in rows}
+        for mention in (by_id[pk] for pk in batch if pk in by_id):
+            level = match(mention)
+            if level is None:
+                continue
+            if len(hits) == MAX_HITS:
+                truncated = True
+                break
+            hits.append(_hit(mention, field, level))
+        if truncated:
             break
-        value = getattr(mention, field) or ""
-        if field == "name" and mention.aliases:
-            value = f"{value} (also {', '.join(mention.aliases)})"
-        version = mention.record_version
-        hits.append(
-            MentionHit(
-                mention_id=mention.pk,
-                record_id=version.record_id,
-                record_source_id=version.record.source_id,
-                agency=version.agency,
-                kind=version.kind,
-                recorded_at=version.recorded_at,
-                title=version.title,
-                mention_type=mention.type,
-                role=mention.role,
-                value=value,
-                strength=level.name.replace("_", " ").lower(),
-                strength_rank=int(level),
-            )
-        )
     hits.sort(key=lambda h: (-h.strength_rank, -h.recorded_at.timestamp(), h.mention_id))
     return SearchResult(hits=hits, truncated=truncated, cleaned_query=cleaned)
+
+
+# Mentions read and judged at a time, newest first, until `MAX_HITS` have matched.
+_BATCH = 500
+
+
+def _candidates(keys: tuple[Q, ...], only: Q, user: User, agency: str | None) -> list[int]:
+    """The candidates' mention ids, newest record first: current mentions with a key
+    meeting each of `keys`, in records the user may read (and of `agency`, when given).
+
+    The keys are read first, on their own, through their index; need-to-know and
+    the current-version check then run on those few mentions only. One query
+    joining keys to mentions lets PostgreSQL's planner, misled by a common key,
+    loop over every mention instead.
+    """
+    if not keys:
+        return []
+    met = [
+        set(SearchKey.objects.filter(each).values_list("mention_id", flat=True)) for each in keys
+    ]
+    mention_ids = sorted(set.intersection(*met))
+    current = Mention.objects.filter(
+        only,
+        readable_q(user, "record_version__record__"),
+        record_version__record__current_version=F("record_version"),
+    )
+    if agency:
+        current = current.filter(record_version__agency=agency)
+    found: list[tuple[datetime, int]] = []
+    step = in_clause_limit()
+    for start in range(0, len(mention_ids), step):
+        found.extend(
+            current.filter(pk__in=mention_ids[start : start + step]).values_list(
+                "record_version__recorded_at", "id"
+            )
+        )
+    found.sort(key=lambda row: (-row[0].timestamp(), row[1]))
+    return [pk for _, pk in found]
+
+
+def _hit(mention: Candidate, field: str, level: IntEnum) -> MentionHit:
+    value = getattr(mention, field) or ""
+    if field == "name" and mention.aliases:
+        value = f"{value} (also {', '.join(mention.aliases)})"
+    return MentionHit(
+        mention_id=mention.id,
+        record_id=mention.record_id,
+        record_source_id=mention.record_source_id,
+        agency=mention.agency,
+        kind=mention.kind,
+        recorded_at=mention.recorded_at,
+        title=mention.title,
+        mention_type=mention.type,
+        role=mention.role,
+        value=value,
+        strength=level.name.replace("_", " ").lower(),
+        strength_rank=int(level),
+    )

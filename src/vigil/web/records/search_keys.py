@@ -12,6 +12,9 @@ would call a match must share a key with the query (tests check this).
   one word has its keys marked, since it may stand for a forename or a surname.
 - vrm: a whole plate, clean; vrm-part: the known head of a partial plate
   (before its first unknown), which a query's own head must meet.
+- vrm-tail: a plate's known tail (after its last unknown; a whole plate is
+  all tail) written backwards, so that a query starting with an unknown
+  (`?B02 KLM`) is answered by a prefix search too, not by reading every plate.
 - phone: the E.164 form and the last digits, as `phones.keys`.
 - postcode: unit, sector, district and area, as `postcodes.keys`.
 """
@@ -28,6 +31,7 @@ from vigil.core.normalise import names, phones, postcodes, vehicles
 NAME = "name"
 VRM = "vrm"
 VRM_PART = "vrm-part"
+VRM_TAIL = "vrm-tail"
 PHONE = "phone"
 POSTCODE = "postcode"
 # A one-word name's keys carry this mark: it may be either part of another name.
@@ -132,6 +136,34 @@ def vrm_query(query: str) -> tuple[str, list[str]] | None:
     return head, [head[:n] for n in range(len(head) + 1)]
 
 
+def _tail(value: str) -> str:
+    """The known characters after a plate's last unknown (all of a whole plate), backwards."""
+    unknowns = [i for i, c in enumerate(value) if c in (vehicles.UNKNOWN, vehicles.ANY_RUN)]
+    return value[unknowns[-1] + 1 if unknowns else 0 :][::-1]
+
+
+def vrm_tail_key(vrm: str) -> str | None:
+    """The vrm-tail key of a registration, whole or partial."""
+    value = vehicles.clean(vrm)
+    return None if value is None else _tail(value)[:KEY_LENGTH]
+
+
+def vrm_tail_query(query: str) -> tuple[str, list[str]] | None:
+    """What a registration query reads among the vrm-tail keys.
+
+    A plate that fits both the query and a stored plate ends with both their
+    known tails, so one tail ends the other. Returns:
+        (tail, tails): the query's tail backwards, which stored tails may start
+        with; and its prefixes, which stored tails may equal. None when the
+        query is no plate.
+    """
+    value = vehicles.clean(query)
+    if value is None:
+        return None
+    tail = _tail(value)
+    return tail, [tail[:n] for n in range(len(tail) + 1)]
+
+
 def mention_keys(
     *,
     name: str | None,
@@ -147,6 +179,8 @@ def mention_keys(
             found.update((NAME, k) for k in name_keys(str(written)))
     if vrm and (plate := vrm_key(vrm)) is not None:
         found.add(plate)
+        if (tail := vrm_tail_key(vrm)) is not None:
+            found.add((VRM_TAIL, tail))
     if phone:
         found.update((PHONE, k[:KEY_LENGTH]) for k in phones.keys(phone))
     if postcode:

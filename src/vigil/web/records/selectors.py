@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 
+from vigil.web.kept import kept
 from vigil.web.records import models
 from vigil.web.records.access import User, readable_parts, readable_q, visible_record_ids
 
@@ -182,10 +182,11 @@ def readable_summary(*, user: User) -> dict[str, Any]:
     if parts is not None:
         latest_run = models.IngestRun.objects.aggregate(m=Max("id"))["m"]
         key = f"vigil:readable-by-agency:{parts.group}:{latest_run}"
-        shared = cache.get(key)
-        if shared is None:
-            shared = _by_agency(models.Record.objects.filter(parts.shared))
-            cache.set(key, shared, SHARED_COUNTS_KEPT_SECONDS)
+        shared = kept(
+            key,
+            lambda: _by_agency(models.Record.objects.filter(parts.shared)),
+            SHARED_COUNTS_KEPT_SECONDS,
+        )
         by_agency = dict(shared)
         if parts.extra_pks:
             own = (
