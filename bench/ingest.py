@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -58,11 +59,14 @@ def main() -> None:
         f"{os.cpu_count()} cores"
     )
     print(f"bundle: {size / 1e6:,.0f} MB")
-    for label, (report, wall) in (("first load", first), ("same bundle again", again)):
+    for label, (report, wall, cpu, load) in (("first load", first), ("same bundle again", again)):
         counts = report["counts"]
         lines = sum(c["read"] for c in counts.values())
         records = counts["records"]
-        print(f"-- {label}: {wall:,.1f} s wall, status {report['status']}")
+        print(
+            f"-- {label}: {wall:,.1f} s wall, {cpu:,.1f} CPU s (ingest process), "
+            f"load average {load[0]:.1f} / {load[1]:.1f}, status {report['status']}"
+        )
         for kind, c in counts.items():
             rate = c["read"] / c["seconds"] if c["seconds"] else 0
             print(
@@ -86,7 +90,15 @@ def generate(town: Path, seed: int, scale: float) -> None:
     print(f"generated {summary.records:,} records in {time.monotonic() - started:,.0f} s")
 
 
-def timed_ingest(vigil: list[str], bundle: Path, env: dict[str, str]) -> tuple[dict, float]:
+def timed_ingest(
+    vigil: list[str], bundle: Path, env: dict[str, str]
+) -> tuple[dict[str, Any], float, float, tuple[float, float, float]]:
+    """The run's report, wall seconds, CPU seconds and the load average at its end.
+
+    The database server's own CPU is not counted: on a shared machine the wall
+    time says little without the client's CPU and the load beside it.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     done = subprocess.run(
         [*vigil, "ingest", str(bundle), "--json", "--quiet"],
@@ -95,9 +107,11 @@ def timed_ingest(vigil: list[str], bundle: Path, env: dict[str, str]) -> tuple[d
         text=True,
     )
     wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if done.returncode not in (0, 1):
         sys.exit(f"ingest failed ({done.returncode}): {done.stderr}")
-    return json.loads(done.stdout), wall
+    return json.loads(done.stdout), wall, cpu, os.getloadavg()
 
 
 if __name__ == "__main__":

@@ -161,3 +161,21 @@ def test_communities_are_paginated(
         for page in (first, second)
     ]
     assert len(set(keys)) == 2
+
+
+def test_a_groups_kept_list_is_built_again_when_records_change(
+    detected: None, write_bundle: BundleWriter
+) -> None:
+    # Kept for the group once built; a new record version shared with it builds afresh.
+    sign_in_at("analyst@csc.example", "analyst", "children_social_care")
+    before = selectors.community_list(user=_user())
+    assert before.communities == [] and before.withheld == 1
+    assert selectors.community_list(user=_user(), order="records").withheld == 1
+    shared = concern("pol-1", "Kayla Test", 14)
+    bundle_ingest(path=write_bundle(records=[{**shared, "shared_with": ["children_social_care"]}]))
+    after = selectors.community_list(user=_user())
+    (shown,) = after.communities
+    assert after.withheld == 0 and shown.concern_records == 1
+    alerted = models.Alert.objects.filter(rule="exploitation_community").exists()
+    only_alerted = selectors.community_list(user=_user(), alerted_only=True).communities
+    assert only_alerted == ([shown] if alerted else [])

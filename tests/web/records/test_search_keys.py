@@ -77,6 +77,27 @@ def test_a_name_the_name_type_matches_always_shares_a_key() -> None:
     assert missed == []
 
 
+def test_a_name_the_name_type_matches_also_shares_a_forename_key() -> None:
+    stored = {written: search_keys.name_keys(written) for written in WRITTEN}
+    missed = []
+    for query, other in itertools.product(WRITTEN, WRITTEN):
+        level = names.compare(query, other)
+        if level is None or level < names.NameLevel.PHONETIC:
+            continue
+        forenames = search_keys.name_query_forename_keys(query)
+        if forenames is not None and not forenames & stored[other]:
+            missed.append((query, other, level.name))
+    assert missed == []
+
+
+def test_forename_keys_narrow_a_common_surname() -> None:
+    forenames = search_keys.name_query_forename_keys("Kayleigh Smith")
+    assert forenames is not None
+    assert not forenames & search_keys.name_keys("Tyrone Smith")
+    assert forenames & search_keys.name_keys("Smith")  # one word: may be the forename
+    assert search_keys.name_query_forename_keys("Smith") is None
+
+
 def test_name_keys_narrow_the_search() -> None:
     # A different surname shares no key with the query, so it is never read.
     assert not search_keys.name_query_keys("Kayleigh Smith") & search_keys.name_keys(

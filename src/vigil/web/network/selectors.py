@@ -9,12 +9,13 @@ out and counted as withheld.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 
 from vigil.web.entities import models
 from vigil.web.kept import kept
@@ -25,7 +26,12 @@ from vigil.web.network.communities import (
     stored_communities,
 )
 from vigil.web.records import models as records
-from vigil.web.records.access import filter_record_ids, readable_parts, visible_source_ids
+from vigil.web.records.access import (
+    ReadableParts,
+    filter_record_ids,
+    readable_parts,
+    visible_source_ids,
+)
 from vigil.web.records.dialect import in_clause_limit
 
 
@@ -585,17 +591,17 @@ def _visible_records(communities: Iterable[StoredCommunity], user: Any) -> set[s
 COMMUNITY_RECORDS_KEPT_SECONDS = 600
 
 
-def _visible_in_run(stored: StoredCommunities, user: Any) -> set[str]:
+def _visible_in_run(
+    stored: StoredCommunities, user: Any, parts: ReadableParts | None, latest: int | None
+) -> set[str]:
     """The records of all the run's communities the user may read.
 
     Split as `readable_parts` splits need-to-know: what everyone in the user's
     group reads is worked out once for the group and kept until the records or
     the communities change; the user's own records beyond it each time.
     """
-    parts = readable_parts(user)
     if parts is None:
         return set()
-    latest = records.RecordVersion.objects.aggregate(n=Max("id"))["n"]
     key = f"vigil:community-records:{parts.group}:{stored.run_id}:{latest}"
 
     def work_out() -> set[str]:
@@ -611,10 +617,54 @@ def _visible_in_run(stored: StoredCommunities, user: Any) -> set[str]:
         return found
 
     shared = kept(key, work_out, COMMUNITY_RECORDS_KEPT_SECONDS)
+    if not parts.extra_pks:
+        return shared
     own = records.Record.objects.filter(pk__in=sorted(parts.extra_pks)).values_list(
         "source_id", flat=True
     )
     return shared | visible_source_ids(user, own)
+
+
+@dataclass(slots=True)
+class _GroupList:
+    """A group's communities as built for its list page, and each order of them asked for."""
+
+    built_at: float
+    communities: list[Community]
+    withheld: int
+    orders: dict[str, list[Community]]
+
+
+# Built lists for users who read no more than their group, kept in the process (no
+# copying in and out of a cache: thousands of communities cost as much to copy as
+# to build). Keyed by what they are built from, so a new run, record version or
+# community alert builds afresh; a few groups at most, so the oldest is dropped.
+_group_lists: dict[tuple[Any, ...], _GroupList] = {}
+_GROUP_LISTS_KEPT = 16
+
+
+def _build(
+    stored: StoredCommunities, visible: set[str], alerts: dict[str, str]
+) -> tuple[list[Community], int]:
+    shown: list[Community] = []
+    withheld = 0
+    for members in stored.communities:
+        found = _community(stored, members, visible, alerts)
+        if found is None:
+            withheld += 1
+        else:
+            shown.append(found)
+    return shown, withheld
+
+
+def _chosen(
+    communities: list[Community], withheld: int, order: str, alerted_only: bool
+) -> CommunityList:
+    chosen = [c for c in communities if c.alert_id] if alerted_only else communities
+    return CommunityList(
+        communities=sorted(chosen, key=COMMUNITY_ORDERS.get(order, COMMUNITY_ORDERS["size"])),
+        withheld=withheld,
+    )
 
 
 def community_list(*, user: Any, order: str = "size", alerted_only: bool = False) -> CommunityList:
@@ -622,18 +672,34 @@ def community_list(*, user: Any, order: str = "size", alerted_only: bool = False
     stored = stored_communities()
     if stored is None:
         return CommunityList(communities=[], withheld=0)
-    visible = _visible_in_run(stored, user)
-    alerts = _community_alerts()
-    shown: list[Community] = []
-    withheld = 0
-    for members in stored.communities:
-        found = _community(stored, members, visible, alerts)
-        if found is None:
-            withheld += 1
-        elif found.alert_id or not alerted_only:
-            shown.append(found)
-    shown.sort(key=COMMUNITY_ORDERS.get(order, COMMUNITY_ORDERS["size"]))
-    return CommunityList(communities=shown, withheld=withheld)
+    parts = readable_parts(user)
+    latest = records.RecordVersion.objects.aggregate(n=Max("id"))["n"]
+    if parts is None or parts.extra_pks:
+        # Their own records beyond the group's: built for them alone.
+        visible = _visible_in_run(stored, user, parts, latest)
+        shown, withheld = _build(stored, visible, _community_alerts())
+        return _chosen(shown, withheld, order, alerted_only)
+    from vigil.web.alerts.models import Alert
+
+    alerted = Alert.objects.filter(rule="exploitation_community").aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    key = (parts.group, stored.run_id, latest, alerted["n"], alerted["last"])
+    now = time.monotonic()
+    found = _group_lists.get(key)
+    if found is None or now - found.built_at > COMMUNITY_RECORDS_KEPT_SECONDS:
+        visible = _visible_in_run(stored, user, parts, latest)
+        shown, withheld = _build(stored, visible, _community_alerts())
+        found = _GroupList(built_at=now, communities=shown, withheld=withheld, orders={})
+        if len(_group_lists) >= _GROUP_LISTS_KEPT:
+            _group_lists.pop(next(iter(_group_lists)))
+        _group_lists[key] = found
+    wanted = (order if order in COMMUNITY_ORDERS else "size") + (":alerted" if alerted_only else "")
+    ordered = found.orders.get(wanted)
+    if ordered is None:
+        ordered = _chosen(found.communities, found.withheld, order, alerted_only).communities
+        found.orders[wanted] = ordered
+    return CommunityList(communities=ordered, withheld=found.withheld)
 
 
 def community_detail(*, entity_id: str, user: Any) -> Community | None:

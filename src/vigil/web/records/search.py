@@ -185,7 +185,9 @@ def _name(query: str) -> Found:
     # Spellings, nicknames and sounds: the keys find every name that could be
     # alike, and the name type judges each.
     keys = search_keys.name_query_keys(query)
-    candidates = Q(kind=search_keys.NAME, key__in=keys)
+    candidates: tuple[Q, ...] = (Q(kind=search_keys.NAME, key__in=keys),)
+    if (forenames := search_keys.name_query_forename_keys(query)) is not None:
+        candidates += (Q(kind=search_keys.NAME, key__in=forenames),)
 
     def match(mention: Candidate) -> IntEnum | None:
         written = (mention.name, *(mention.aliases or ()))
@@ -193,7 +195,7 @@ def _name(query: str) -> Found:
         best = max((level for level in levels if level is not None), default=None)
         return best if best is not None and best >= names.NameLevel.PHONETIC else None
 
-    return names.clean(query), (candidates,), Q(name__isnull=False), "name", match
+    return names.clean(query), candidates, Q(name__isnull=False), "name", match
 
 
 _SEARCHES = {

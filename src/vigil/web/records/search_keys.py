@@ -105,6 +105,23 @@ def name_query_keys(query: str) -> frozenset[str]:
     return frozenset(surname | one_word)
 
 
+def name_query_forename_keys(query: str) -> frozenset[str] | None:
+    """Stored keys a name query's match must also meet, beside `name_query_keys`.
+
+    A whole name matches another whole name only when one of its forenames is
+    alike a word of the other too (a forename, or the surname when written the
+    other way round); a one-word name matches by its marked keys. So a common
+    surname's thousands of mentions narrow, in the index, to those that also
+    share a forename key. None when the query gives no such second key to meet.
+    """
+    value = names.parse(query)
+    if value is None or value.surname is None or not value.forenames:
+        return None
+    forenames = {k for word in value.forenames for k in _word_keys(word)}
+    every = {k for word in _words(value) for k in _word_keys(word)}
+    return frozenset(forenames | {ONE_WORD + k for k in every})
+
+
 def vrm_key(vrm: str) -> tuple[str, str] | None:
     """(kind, key) of a registration: a whole plate clean, a partial one by its known head."""
     value = vehicles.clean(vrm)
