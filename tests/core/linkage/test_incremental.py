@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,9 +11,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from vigil.core.linkage import Resolution, pairwise, read_bundle, resolve
+from vigil.core.linkage import Resolution, pairwise, persons, read_bundle, resolve
+from vigil.core.linkage.consistency import NUMBERS_MISTAKEN
 from vigil.core.linkage.evaluate import Scores
-from vigil.core.linkage.incremental import PersonModel, Previous
+from vigil.core.linkage.incremental import PersonModel, Previous, score_new, score_within
+from vigil.core.linkage.resolve import person_features
 from vigil.core.scenario import generate
 
 from .conftest import Town
@@ -147,3 +150,42 @@ def test_a_kept_model_survives_json(town: Town) -> None:
     assert PersonModel.from_json(model.to_json()) == model
     assert PersonModel.from_json(None) is None
     assert PersonModel.from_json({"format": -1}) is None
+
+
+def _with_mistaken_share(model: PersonModel, share: float) -> PersonModel:
+    """The model, with how often one person carries two numbers of a scheme set to `share`."""
+    settings = copy.deepcopy(model.settings)
+    levels = [
+        level
+        for comparison in settings["comparisons"]
+        if comparison.get("output_column_name") == "identifiers"
+        for level in comparison["comparison_levels"]
+        if level.get("label_for_charts") == persons.DIFFERENT_NUMBERS
+    ]
+    assert levels, "the person model compares identifiers"
+    for level in levels:
+        level["m_probability"] = share
+    return PersonModel(settings, model.term_frequencies, model.threshold, model.trained_on)
+
+
+@pytest.mark.parametrize(
+    ("share", "tagged"),
+    [
+        (persons.MISTAKEN_NUMBER_SHARE, True),
+        (persons.MISTAKEN_NUMBER_SHARE * 0.99, False),
+        (1e-6, False),
+    ],
+)
+def test_kept_model_tags_pairs_when_numbers_are_mistaken(
+    town: Town, share: float, tagged: bool
+) -> None:
+    # A full link tags its pairs so that clustering lets a differing number pass;
+    # pairs scored with the kept model must say the same, or an incremental
+    # step splits people a full link joins.
+    model = town.resolution.model
+    assert model is not None
+    kept = _with_mistaken_share(model, share)
+    table = person_features(town.mentions)
+    new = table.column("unique_id").to_pylist()[-20:]
+    for pairs in (score_new(table, new, kept), score_within(table.slice(0, 200), kept)):
+        assert (NUMBERS_MISTAKEN in (pairs.schema.metadata or {})) is tagged

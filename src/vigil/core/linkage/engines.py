@@ -17,9 +17,13 @@ Splink ships (`spark.jars`); nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import logging
 import os
+import resource
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -39,11 +43,41 @@ if TYPE_CHECKING:
 WEIGHT_DECIMALS = 6
 # Spark's local mode on a small machine: a few partitions, not the default 200.
 SPARK_PARTITIONS = 4
-# `VIGIL_DUCKDB_MEMORY` (e.g. "6GB") caps DuckDB's memory; unset, DuckDB's
-# own default (80% of the machine) applies. A 3GB cap was tried at a million
-# mentions and failed: Splink's de-duplication of ~100M blocked pairs could not
-# spill enough ("failed to pin block"), so no cap is set by default.
+# `VIGIL_DUCKDB_MEMORY` (e.g. "6GB") caps DuckDB's memory; unset, this does.
+# Beyond it DuckDB spills to its scratch folder. Scoring a million mentions in
+# one piece once needed more than 6GB (Splink de-duplicating ~100M blocked
+# pairs in one hash table); scored in slices (`MENTIONS_PER_SLICE`) it fits.
 DUCKDB_MEMORY_VARIABLE = "VIGIL_DUCKDB_MEMORY"
+DUCKDB_MEMORY = "4GB"
+# DuckDB scores the pairs of this many left-hand mentions at a time (Splink's
+# chunks): the blocked pairs of one slice, not the whole town's, are in memory.
+MENTIONS_PER_SLICE = 400_000
+
+
+# Each step of a link logs what it cost here (at INFO), for `bench/linkage_steps.py`.
+cost_log = logging.getLogger("vigil.linkage.cost")
+
+
+@contextmanager
+def step(name: str) -> Iterator[None]:
+    """Logs the wall and CPU seconds a step of linking took, and the peak memory so far.
+
+    CPU seconds count every thread of the process (DuckDB's too): on a shared
+    machine they say more than wall time.
+    """
+    if not cost_log.isEnabledFor(logging.INFO):
+        yield
+        return
+    started, cpu = time.monotonic(), time.process_time()
+    yield
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cost_log.info(
+        "%-28s %8.1f s %8.1f CPU s %7.0f MB peak",
+        name,
+        time.monotonic() - started,
+        time.process_time() - cpu,
+        peak,
+    )
 
 
 class Engine(StrEnum):
@@ -92,24 +126,31 @@ def spark_session(*, cores: int = 2, memory: str = "4g") -> SparkSession:
     )
 
 
-def duckdb_api() -> DuckDBAPI:
+def duckdb_api(*, ordered: bool = True) -> DuckDBAPI:
     """An in-process DuckDB for Splink that can spill to a scratch folder of its own.
 
-    What does not fit in DuckDB's memory goes to `temp_directory` (removed
-    when the connection closes); the limit is DuckDB's default unless
-    `VIGIL_DUCKDB_MEMORY` sets one.
+    What does not fit in DuckDB's memory (`DUCKDB_MEMORY`, or
+    `VIGIL_DUCKDB_MEMORY`) goes to `temp_directory` (removed when the
+    connection closes).
+
+    Args:
+        ordered: Whether results keep the order of their inputs (training
+            samples pairs by position, so that it gives the same model every time).
     """
     connection = duckdb.connect()
-    memory = os.environ.get(DUCKDB_MEMORY_VARIABLE)
-    if memory:
-        connection.execute(f"SET memory_limit = '{memory}'")
+    memory = os.environ.get(DUCKDB_MEMORY_VARIABLE) or DUCKDB_MEMORY
+    connection.execute(f"SET memory_limit = '{memory}'")
     connection.execute(f"SET temp_directory = '{tempfile.gettempdir()}/vigil-duckdb-{os.getpid()}'")
+    if not ordered:
+        # Large joins need less memory when rows may come out in any order.
+        connection.execute("SET preserve_insertion_order = false")
     return DuckDBAPI(connection=connection)
 
 
 def _database_api(engine: Engine) -> DatabaseAPISubClass:
     if engine is Engine.DUCKDB:
-        return duckdb_api()
+        # Scored pairs are sorted before anything reads them.
+        return duckdb_api(ordered=False)
     from splink.backends.spark import SparkAPI
 
     session = spark_session()
@@ -183,8 +224,15 @@ def predict(
     try:
         settings = with_parameters(model.get_settings(db_api.sql_dialect.sql_dialect_str), trained)
         linker = _linker(db_api, features, settings, term_frequencies)
+        # Spark manages its own memory; DuckDB is handed a slice at a time.
+        slices = (
+            max(1, -(-features.num_rows // MENTIONS_PER_SLICE)) if engine is Engine.DUCKDB else 1
+        )
         predictions = linker.inference.predict(
-            threshold_match_probability=threshold, warning_mode="never"
+            threshold_match_probability=threshold,
+            num_chunks_left=slices,
+            num_chunks_right=1,
+            warning_mode="never",
         )
         pairs = predictions.as_pyarrow_table().select(  # type: ignore[no-untyped-call]
             ["unique_id_l", "unique_id_r", "match_weight"]

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker
 
 from vigil.core.linkage import blocking, engines, persons
+from vigil.core.linkage.consistency import NUMBERS_MISTAKEN
 from vigil.core.linkage.ids import MentionKey
 
 # The model JSON's own format version, so an old run's model is refused, not misread.
@@ -224,7 +225,7 @@ def score_new(features: pa.Table, new_ids: Sequence[int], model: PersonModel) ->
         [_pairs(f.as_pyarrow_table()) for f in found]  # type: ignore[no-untyped-call]
     )
     db_api.duckdb_con.close()
-    return pairs
+    return _tagged(pairs, model)
 
 
 def score_within(features: pa.Table, model: PersonModel) -> pa.Table:
@@ -237,6 +238,14 @@ def score_within(features: pa.Table, model: PersonModel) -> pa.Table:
         ).as_pyarrow_table()  # type: ignore[no-untyped-call]
     )
     db_api.duckdb_con.close()
+    return _tagged(pairs, model)
+
+
+def _tagged(pairs: pa.Table, model: PersonModel) -> pa.Table:
+    """The pairs tagged as a full link tags them when the model found numbers often
+    mistaken, so clustering weighs a differing number the same way in both."""
+    if persons.numbers_mistaken(model.settings):
+        return pairs.replace_schema_metadata({NUMBERS_MISTAKEN: b"1"})
     return pairs
 
 

@@ -64,9 +64,25 @@ OPTIONAL_COLUMNS = (
 ARRAY_COLUMNS = frozenset({"identifiers", "known_as", *COLLECTIVE_COLUMNS})
 # How often one person's two mentions carry different phones or addresses.
 CHANGED_M = 0.2
+# Of those, how often the address is the same one mistyped, or another in
+# the same postcode sector (a move across the estate). Fixed, not trained:
+# where a town's records show neither, EM drives these to zero, which makes
+# them vetoes, and Splink refuses the whole EM pass on the underflow (the
+# pass that trains the names).
+MISTYPED_ADDRESS_M = 0.02
+MOVED_NEARBY_M = 0.05
+# How often one person's two mentions are one as staff, one in another role.
+# Rarely: a worker is named dozens of times at work and seldom otherwise, and
+# most people are never staff. Set at 0.01, "M Kelly" of the youth service
+# joined a victim M Kelly on the initial alone, and a colleague's dozens of
+# mentions went with him.
+STAFF_IN_ANOTHER_ROLE_M = 0.001
 # One person's two mentions carrying two numbers of one scheme as often as
 # this (as the trained model learned it) makes the numbers evidence, no veto.
 MISTAKEN_NUMBER_SHARE = 0.01
+# EM iterations per pass: the town's parameters settle within eight (the same
+# clusters as at Splink's 25), and each iteration scores every training pair.
+EM_MAX_ITERATIONS = 10
 # The share of mentions (and the least number) that must fill an optional column.
 MIN_FILLED_SHARE = 0.005
 MIN_FILLED = 10
@@ -240,9 +256,17 @@ def comparisons(
         if "address_key" in optional:
             # A typo in the street; below the postcode, so neighbours a house
             # number apart in one postcode gain nothing from it.
-            levels.append(cll.LevenshteinLevel("address_key", 2))
+            levels.append(
+                cll.LevenshteinLevel("address_key", 2).configure(
+                    m_probability=MISTYPED_ADDRESS_M, fix_m_probability=True
+                )
+            )
         if postcode:
-            levels.append(cll.ExactMatchLevel("postcode_sector"))
+            levels.append(
+                cll.ExactMatchLevel("postcode_sector").configure(
+                    m_probability=MOVED_NEARBY_M, fix_m_probability=True
+                )
+            )
         found.append(_any_of([*homes, *postcode], "home", *levels))
     numbers = [c for c in ("phone", "phones") if c in optional]
     if numbers:
@@ -284,7 +308,9 @@ def comparisons(
                     _custom('"staff_l" IS NULL AND "staff_r" IS NULL', "neither is staff"),
                     # Staff do turn up in other roles (a parent, a witness),
                     # whatever a few years' records show EM.
-                    cll.ElseLevel().configure(m_probability=0.01, fix_m_probability=True),
+                    cll.ElseLevel().configure(
+                        m_probability=STAFF_IN_ANOTHER_ROLE_M, fix_m_probability=True
+                    ),
                 ],
                 output_column_name="staff",
             )
@@ -365,6 +391,7 @@ def settings(*, optional: Sequence[str] = OPTIONAL_COLUMNS) -> SettingsCreator:
         blocking_rules_to_generate_predictions=blocking_rules(optional=optional),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
+        max_iterations=EM_MAX_ITERATIONS,
     )
 
 
@@ -476,12 +503,14 @@ def predict_pairs(
     # Counted here rather than by each engine, so both use the very same frequencies.
     frequencies = {c: person_term_frequencies(features, people, c) for c in TF_COLUMNS}
     if trained is None:
-        trained = engines.train_on_duckdb(
-            features, model, frequencies, lambda linker: _train(linker, options)
+        with engines.step("training"):
+            trained = engines.train_on_duckdb(
+                features, model, frequencies, lambda linker: _train(linker, options)
+            )
+    with engines.step(f"scoring pairs on {options.engine}"):
+        pairs = engines.predict(
+            options.engine, features, model, trained, frequencies, options.threshold
         )
-    pairs = engines.predict(
-        options.engine, features, model, trained, frequencies, options.threshold
-    )
     if numbers_mistaken(trained):
         pairs = pairs.replace_schema_metadata({NUMBERS_MISTAKEN: b"1"})
     return pairs

@@ -18,7 +18,9 @@ import pyarrow as pa
 from vigil.core.linkage import (
     collective,
     consistency,
+    engines,
     features,
+    fragments,
     identifiers,
     incremental,
     judgements,
@@ -102,7 +104,10 @@ def resolve(
         if found
         else judgements.RowConstraints([], [])
     )
-    groups = _judged_identifier_groups(mentions, identifiers.identifier_groups(mentions), on_rows)
+    with engines.step("identifier entities"):
+        groups = _judged_identifier_groups(
+            mentions, identifiers.identifier_groups(mentions), on_rows
+        )
     if since is not None and since.model is not None:
         previous = since.assignment
         person = _incremental_person_groups(mentions, links, groups, on_rows, since, since.model)
@@ -117,7 +122,8 @@ def resolve(
         for row, t in enumerate(types)
         if row not in resolved
     ]
-    resolution = _resolution(mentions, groups, previous or {}, person.method)
+    with engines.step("entities and ids"):
+        resolution = _resolution(mentions, groups, previous or {}, person.method)
     return Resolution(
         memberships=resolution.memberships,
         entities=resolution.entities,
@@ -149,7 +155,8 @@ def _person_groups(
     judged: judgements.RowConstraints,
     kept: incremental.PersonModel | None = None,
 ) -> _People:
-    table = person_features(mentions)
+    with engines.step("person features"):
+        table = person_features(mentions)
     ids = table.column("unique_id").to_pylist()
     model = None
     trained = None if kept is None else kept.settings
@@ -158,27 +165,31 @@ def _person_groups(
     else:
         method = "model"
         linked: dict[str, dict[int, list[str]]] = {}
-        if options.collective:
-            rows = collective.mention_rows(mentions)
-            linked = collective.linked_identifiers(links, rows, groups)
-        table = collective.with_columns(table, linked)
+        with engines.step("linked identifiers"):
+            if options.collective:
+                rows = collective.mention_rows(mentions)
+                linked = collective.linked_identifiers(links, rows, groups)
+            table = collective.with_columns(table, linked)
         if kept is not None:
             # Every column the kept model compares (its collective ones null where absent).
             table = incremental.aligned(table, kept)
         people = None
         with incremental.recording_models() as made:
-            clusters = _clustered(
-                table, persons.predict_pairs(table, options, trained=trained), judged
-            )
+            pairs = persons.predict_pairs(table, options, trained=trained)
+            with engines.step("clustering"):
+                clusters = _clustered(table, pairs, judged)
             if options.collective:
-                record_of = dict(zip(ids, table.column("record_id").to_pylist(), strict=True))
-                together = collective.associates(record_of, clusters)
-                linked["associates"] = together
-                table = collective.with_columns(table, linked)
+                with engines.step("associates"):
+                    record_of = dict(zip(ids, table.column("record_id").to_pylist(), strict=True))
+                    together = collective.associates(record_of, clusters)
+                    linked["associates"] = together
+                    table = collective.with_columns(table, linked)
                 people = clusters
-                clusters = _clustered(
-                    table, persons.predict_pairs(table, options, people, trained=trained), judged
-                )
+                pairs = persons.predict_pairs(table, options, people, trained=trained)
+                with engines.step("clustering again"):
+                    clusters = _clustered(table, pairs, judged)
+        with engines.step("fragments"):
+            clusters = _placed(table, clusters, judged)
         if kept is None:
             model = incremental.captured_model(made, options.threshold, len(ids))
         else:
@@ -192,12 +203,9 @@ def _person_groups(
                 threshold=options.threshold,
                 trained_on=kept.trained_on,
             )
-    return _People(
-        _person_display_groups(mentions, clusters),
-        method,
-        model,
-        {"compared": len(ids), "reclustered": len(ids)},
-    )
+    with engines.step("person names shown"):
+        shown = _person_display_groups(mentions, clusters)
+    return _People(shown, method, model, {"compared": len(ids), "reclustered": len(ids)})
 
 
 def _clustered(
@@ -210,6 +218,23 @@ def _clustered(
     pairs = pa.concat_tables([pairs, judgements.must_link_pairs(judged, rows, pairs.schema)])
     clusters = consistency.consistent_clusters(judgements.with_cannot_links(table, judged), pairs)
     return judgements.enforce(clusters, judged)
+
+
+def _placed(
+    table: pa.Table, clusters: list[list[int]], judged: judgements.RowConstraints
+) -> list[list[int]]:
+    """The clusters with fragments joined to the one person each can only be (`fragments`).
+
+    Who a mention is named with is read from these clusters, as resolved now,
+    so a full and an incremental link place fragments on the same evidence.
+    """
+    if "associates" in table.column_names:
+        ids = table.column("unique_id").to_pylist()
+        record_of = dict(zip(ids, table.column("record_id").to_pylist(), strict=True))
+        together = collective.associates(record_of, clusters)
+        table = collective.with_columns(table, {"associates": together})
+    placed = fragments.joined(judgements.with_cannot_links(table, judged), clusters)
+    return judgements.enforce(placed, judged)
 
 
 def _incremental_person_groups(
@@ -285,7 +310,8 @@ def _incremental_person_groups(
     redone: list[list[int]] = []
     if subset.num_rows:
         redone = _clustered(subset, incremental.score_within(subset, model), judged)
-    clusters = judgements.enforce([*kept, *redone], judged)
+    # Fragments are placed among everyone, as a full link places them.
+    clusters = _placed(table, [*kept, *redone], judged)
     return _People(
         _person_display_groups(mentions, clusters),
         "model",
