@@ -137,6 +137,35 @@ def test_raised_at_is_the_first_step_the_evidence_existed(relink_every: int) -> 
     assert day(40) <= result.raised_at[key]
 
 
+def test_soonest_raised_is_the_trigger_within_the_step_that_raised_it() -> None:
+    result = run(TWO_CHILDREN, MONTHS)
+    [key] = result.raised_at
+    # Raised at the end of February; its second child was recorded on 10 February.
+    assert result.soonest_raised() == {key: day(40)}
+    assert result.raised_at[key] > day(40)
+
+
+def test_the_subject_mentions_of_each_alert_are_kept_as_first_raised() -> None:
+    result = run(TWO_CHILDREN, MONTHS)
+    [key] = result.raised_at
+    # Raised in February on the first two records: the adult's mentions then, not March's.
+    adult = {m.record_id: m.ref for m in TWO_CHILDREN.mentions if m.entity_id == "adult-a"}
+    assert set(result.subject_mentions[key]) == {("r1", adult["r1"]), ("r2", adult["r2"])}
+
+
+def test_soonest_raised_is_never_before_the_step_at_which_it_had_not_fired() -> None:
+    result = run(TWO_CHILDREN, MONTHS)
+    [key] = result.raised_at
+    # Had linkage joined the adult only at the end of April, February's trigger
+    # could not have been seen before the end of March, when it had not fired.
+    result.raised_at[key] = MONTHS[3]
+    assert result.soonest_raised() == {key: MONTHS[2]}
+    # Nor after the step that raised it, even at the first step.
+    result.raised_at[key] = MONTHS[0]
+    assert result.soonest_raised() == {key: MONTHS[0]}
+    assert ReplayResult().soonest_raised() == {}
+
+
 def test_a_record_recorded_after_a_step_is_invisible_at_it() -> None:
     # The second concern recorded one microsecond after the end of February.
     late = build(

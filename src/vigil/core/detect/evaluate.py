@@ -26,6 +26,9 @@ class DetectScores:
             independent concern to the first alert (its trigger, or when it was raised
             where that is given; negative: earlier); None if none.
         alerts: How many alerts were scored.
+        raised_precision: With `ever_raised`, the share of every alert ever raised
+            (including those a later step withdrew or re-keyed) whose subject is
+            truly a network member; else None.
     """
 
     network_recall: float
@@ -34,6 +37,7 @@ class DetectScores:
     median_lead_days: float | None
     alerts: int
     alerts_on_decoys: int = 0
+    raised_precision: float | None = None
 
 
 def score_alerts(
@@ -43,6 +47,7 @@ def score_alerts(
     *,
     high: float,
     raised_at: Mapping[str, datetime] | None = None,
+    ever_raised: Mapping[str, Sequence[MentionKey]] | None = None,
 ) -> DetectScores:
     """Scores alerts: an alert's subject is the true entity most of its subject's mentions name.
 
@@ -53,6 +58,11 @@ def score_alerts(
         high: The priority at or above which an alert is high priority.
         raised_at: When each alert (by key) was first raised, as replay found;
             lead time is measured to it instead of the trigger date.
+        ever_raised: Every alert key ever raised (with `raised_at`), with its
+            subject's mentions when first raised. A network's first alert is then
+            the soonest of these about a member: a later full link may give the
+            same person a new id, re-keying the alert, or withdraw it, but users
+            were shown it when it was raised.
     """
     true_of = {(m["record_id"], m["ref"]): m["entity_id"] for m in truth["mentions"]}
     network_of = {
@@ -82,19 +92,34 @@ def score_alerts(
         if subject in decoys:
             on_decoys += 1
             decoyed += alert.priority.value >= high
+    found_networks = set(first_alert)  # by the alerts standing at the end
+    raised_right = 0
+    if ever_raised and raised_at is None:
+        raise ValueError("ever_raised needs raised_at")
+    for key, keys in (ever_raised or {}).items():
+        assert raised_at is not None
+        votes = Counter(true_of[k] for k in keys if k in true_of)
+        subject = votes.most_common(1)[0][0] if votes else None
+        if subject in network_of:
+            raised_right += 1
+            network = network_of[subject]
+            at = raised_at[key]
+            if network not in first_alert or at < first_alert[network]:
+                first_alert[network] = at
     leads = [
         (
             first_alert[n["network_id"]] - datetime.fromisoformat(n["second_independent_concern"])
         ).days
         for n in truth["networks"]
-        if n["network_id"] in first_alert and n.get("second_independent_concern")
+        if n["network_id"] in found_networks and n.get("second_independent_concern")
     ]
     networks = len(truth["networks"])
     return DetectScores(
-        network_recall=len(first_alert) / networks if networks else 1.0,
+        network_recall=len(found_networks) / networks if networks else 1.0,
         alert_precision=right / len(alerts) if alerts else 1.0,
         decoys_in_high_priority=decoyed,
         median_lead_days=statistics.median(leads) if leads else None,
         alerts=len(alerts),
         alerts_on_decoys=on_decoys,
+        raised_precision=raised_right / len(ever_raised) if ever_raised else None,
     )

@@ -249,6 +249,9 @@ class ReplayResult:
         alerts: The alerts firing at the last step.
         raised_at: Each alert key ever fired, with the first step it fired at.
         first: Each alert key as it stood when first raised.
+        subject_mentions: Each alert key's subject mentions when first raised (a
+            later full link may give the same person a new id, and so the alert a
+            new key: these say whom the earlier alert was about).
         entity_of: The last step's entity for every mention.
         steps: Per-step counts and timings.
     """
@@ -256,6 +259,7 @@ class ReplayResult:
     alerts: list[Alert] = field(default_factory=list)
     raised_at: dict[str, datetime] = field(default_factory=dict)
     first: dict[str, Alert] = field(default_factory=dict)
+    subject_mentions: dict[str, tuple[MentionKey, ...]] = field(default_factory=dict)
     entity_of: dict[MentionKey, str] = field(default_factory=dict)
     steps: list[StepStats] = field(default_factory=list)
 
@@ -264,6 +268,25 @@ class ReplayResult:
         """Keys that fired at some step but not at the last one."""
         last = {a.finding.key for a in self.alerts}
         return sorted(k for k in self.raised_at if k not in last)
+
+    def soonest_raised(self) -> dict[str, datetime]:
+        """The soonest each alert could have been raised by detecting after every ingest.
+
+        Replay sees an alert only at the end of the step that raised it
+        (`raised_at`, an upper bound, up to a step late). It had not fired at the
+        step before, so it could not have been raised before that step's end, nor
+        before its trigger (the recording of its last piece of evidence, as first
+        raised): the later of the two is a lower bound. It assumes linkage between
+        the two steps would have joined what the later step's did; nothing recorded
+        after the step that raised it enters.
+        """
+        index = {step.at: i for i, step in enumerate(self.steps)}
+        out = {}
+        for key, at in self.raised_at.items():
+            triggered = min(self.first[key].finding.triggered_at, at)
+            i = index.get(at, 0)
+            out[key] = max(triggered, self.steps[i - 1].at) if i else triggered
+        return out
 
 
 def _sorted_by(table: pa.Table, column: str) -> pa.Table:
@@ -496,6 +519,10 @@ def replay(
             if key not in result.raised_at:
                 result.raised_at[key] = at
                 result.first[key] = alert
+                subjects = set(alert.finding.subject_ids)
+                result.subject_mentions[key] = tuple(
+                    m for m in alert.finding.mentions if linker.assigned.get(m) in subjects
+                )
                 new += 1
         result.alerts = alerts
         result.steps.append(
