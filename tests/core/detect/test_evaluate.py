@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from vigil.core.detect.evaluate import score_alerts
+from vigil.core.detect.evaluate import score_alerts, second_concern_about_the_men
 from vigil.core.detect.finding import Finding
 from vigil.core.detect.priority import Priority
 from vigil.core.detect.run import Alert
@@ -93,3 +93,48 @@ def test_an_alert_whose_subject_mentions_are_unknown_to_truth_is_wrong() -> None
 def test_ever_raised_needs_when_each_was_raised() -> None:
     with pytest.raises(ValueError, match="raised_at"):
         score_alerts([FINAL], TRUTH, ENTITY_OF, high=500.0, ever_raised={"k": ()})
+
+
+def test_the_second_concern_about_the_men_skips_records_naming_only_the_child() -> None:
+    truth: dict[str, Any] = {
+        "mentions": [
+            {"record_id": "school", "ref": "p1", "entity_id": "g"},
+            {"record_id": "missing", "ref": "p1", "entity_id": "g"},
+            {"record_id": "taxi", "ref": "p1", "entity_id": "m"},
+            {"record_id": "car", "ref": "v1", "entity_id": "v"},
+            {"record_id": "meeting", "ref": "p1", "entity_id": "m"},
+            {"record_id": "meeting", "ref": "p2", "entity_id": "g"},
+            {"record_id": "other", "ref": "p1", "entity_id": "m"},
+        ],
+        "networks": [
+            {
+                "network_id": "net-1",
+                "members": {"adults": ["m"], "children": ["g"], "vehicles": ["v"]},
+                "record_ids": ["school", "missing", "taxi", "car", "meeting"],
+            },
+            {"network_id": "net-2", "members": {"adults": ["x"]}, "record_ids": []},
+        ],
+    }
+    records = [
+        {"id": "school", "agency": "education", "recorded_at": "2006-08-26T11:21:00Z"},
+        {"id": "missing", "agency": "police", "recorded_at": "2006-09-04T22:26:00Z"},
+        {"id": "taxi", "agency": "licensing", "recorded_at": "2006-10-01T09:00:00Z"},
+        # Same agency as the first about the man: not independent of it.
+        {"id": "car", "agency": "licensing", "recorded_at": "2006-10-20T09:00:00Z"},
+        {"id": "meeting", "agency": "children_social_care", "recorded_at": "2006-11-23T10:00:00Z"},
+        # Names the man but is not one of the network's records.
+        {"id": "other", "agency": "health", "recorded_at": "2006-10-10T10:00:00Z"},
+    ]
+    found = second_concern_about_the_men(truth, records)
+    assert found == {"net-1": "2006-11-23T10:00:00Z", "net-2": None}
+    on_the_man = alert("m", ("taxi", "p1"))
+    raised = {on_the_man.finding.key: datetime(2006, 12, 1, tzinfo=UTC)}
+    scores = score_alerts(
+        [on_the_man],
+        {**truth, "decoys": []},
+        {("taxi", "p1"): "m"},
+        high=500.0,
+        raised_at=raised,
+        second_concern=found,
+    )
+    assert scores.median_lead_days == 7  # 23 November 10:00 to 1 December

@@ -6,7 +6,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from vigil.core.linkage.consistency import consistent_clusters, dobs_agree, identifiers_agree
+from vigil.core.linkage.consistency import (
+    consistent_clusters,
+    dobs_agree,
+    identifiers_agree,
+    staff_names_agree,
+)
 from vigil.core.linkage.features import PERSON_SCHEMA
 
 
@@ -105,3 +110,47 @@ def test_a_pair_vouches_only_for_itself_not_for_a_third_mention() -> None:
         {"dob": "1971-06-30"},
     )
     assert groups(table, pairs((0, 1, 0.99), (1, 2, 0.9))) == [{0, 1}, {2}]
+
+
+def staff(
+    forename: str | None, surname: str | None, agency: str | None = "youth_service"
+) -> dict[str, Any]:
+    return {"forename": forename, "surname": surname, "staff": agency}
+
+
+def test_a_first_name_does_not_bridge_two_colleagues() -> None:
+    # "Jane" of the youth service scores against both Janes; they stay two workers.
+    table = features(
+        staff("Jane", "Day"),
+        staff("Jane", "O'Sullivan"),
+        staff("Jane", None),
+        staff("Jane", "Day"),
+    )
+    assert groups(table, pairs((0, 2, 0.95), (1, 2, 0.9), (2, 3, 0.9))) == [{0, 2, 3}, {1}]
+
+
+def test_colleagues_names_agree_across_slips_order_and_initials() -> None:
+    table = features(
+        staff("Jane", "O'Sullivan"),
+        staff("Jnae", "O'Sulivan"),  # typed with slips
+        staff("O'Sullivan", "Jane"),  # written surname first, read the other way round
+        staff("J", "Osborne"),  # an initial is not a full name: no contradiction from it
+    )
+    assert groups(table, pairs((0, 1, 0.9), (0, 2, 0.9), (0, 3, 0.6))) == [{0, 1, 2, 3}]
+
+
+def test_different_surnames_outside_staff_are_left_to_the_model() -> None:
+    # A girl's mentions under two surnames (a stepfather's name) may be one person.
+    table = features(
+        staff("Leanne", "Day", agency=None),
+        staff("Leanne", "Riley", agency=None),
+    )
+    assert groups(table, pairs((0, 1, 0.9))) == [{0, 1}]
+
+
+def test_two_typed_variants_of_one_surname_agree_and_unlike_names_do_not() -> None:
+    assert staff_names_agree(("RTIA", "NORRKS"), ("RITA", "NORIS"))
+    assert staff_names_agree(("NORRIS", "RITA"), ("RITA", "NORIS"))  # written the other way
+    assert not staff_names_agree(("JANE", "DAY"), ("JANE", "O'SULLIVAN"))
+    assert not staff_names_agree(("DAY", "JANE"), ("JANE", "O'SULLIVAN"))
+    assert not staff_names_agree(("JANET", "WILLIAMS"), ("JANE", "DAY"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,6 +48,7 @@ def score_alerts(
     high: float,
     raised_at: Mapping[str, datetime] | None = None,
     ever_raised: Mapping[str, Sequence[MentionKey]] | None = None,
+    second_concern: Mapping[str, str | None] | None = None,
 ) -> DetectScores:
     """Scores alerts: an alert's subject is the true entity most of its subject's mentions name.
 
@@ -63,6 +64,8 @@ def score_alerts(
             the soonest of these about a member: a later full link may give the
             same person a new id, re-keying the alert, or withdraw it, but users
             were shown it when it was raised.
+        second_concern: Each network's second independent concern (ISO time) to
+            measure lead time from, instead of truth's (see `second_concern_about_the_men`).
     """
     true_of = {(m["record_id"], m["ref"]): m["entity_id"] for m in truth["mentions"]}
     network_of = {
@@ -106,12 +109,13 @@ def score_alerts(
             at = raised_at[key]
             if network not in first_alert or at < first_alert[network]:
                 first_alert[network] = at
+    second = second_concern or {
+        n["network_id"]: n.get("second_independent_concern") for n in truth["networks"]
+    }
     leads = [
-        (
-            first_alert[n["network_id"]] - datetime.fromisoformat(n["second_independent_concern"])
-        ).days
+        (first_alert[n["network_id"]] - datetime.fromisoformat(when)).days
         for n in truth["networks"]
-        if n["network_id"] in found_networks and n.get("second_independent_concern")
+        if n["network_id"] in found_networks and (when := second.get(n["network_id"]))
     ]
     networks = len(truth["networks"])
     return DetectScores(
@@ -123,3 +127,41 @@ def score_alerts(
         alerts_on_decoys=on_decoys,
         raised_precision=raised_right / len(ever_raised) if ever_raised else None,
     )
+
+
+def second_concern_about_the_men(
+    truth: Mapping[str, Any], records: Iterable[Mapping[str, Any]]
+) -> dict[str, str | None]:
+    """Each network's second independent concern about "the same man, car or flat".
+
+    Truth's own `second_independent_concern` counts every record the network caused,
+    including a school's attendance note or a missing episode naming only the child.
+    This counts only the network's records that name one of its adults, vehicles,
+    phones, flats or businesses: the first of them, then the first held by another
+    agency (its `recorded_at`), or None.
+
+    Args:
+        truth: A loaded truth.json.
+        records: The town's bundle records (`id`, `agency`, `recorded_at`).
+    """
+    named: dict[str, set[str]] = {}
+    for m in truth["mentions"]:
+        named.setdefault(m["record_id"], set()).add(m["entity_id"])
+    wanted = {r for n in truth["networks"] for r in n["record_ids"]}
+    held = {r["id"]: (r["recorded_at"], r["agency"]) for r in records if r["id"] in wanted}
+    found: dict[str, str | None] = {}
+    for n in truth["networks"]:
+        members = n["members"]
+        theirs = {
+            e
+            for part in ("adults", "vehicles", "phones", "addresses", "organisations")
+            for e in members.get(part, ())
+        }
+        concerns = sorted(
+            held[r] for r in n["record_ids"] if r in held and named.get(r, set()) & theirs
+        )
+        first_agency = concerns[0][1] if concerns else None
+        found[n["network_id"]] = next(
+            (when for when, agency in concerns if agency != first_agency), None
+        )
+    return found

@@ -13,7 +13,10 @@ mentions never show in any agency's records:
 - two full dates of birth that no slip of the keyboard explains (a year
   one or two out, or day and month swapped are slips; anything else is not);
 - birth evidence years apart (an age guess is out by two years at most);
-- two mentions in one record (a record names each person once).
+- two mentions in one record (a record names each person once);
+- two colleagues: staff named in full in their own agency's records under
+  surnames no slip explains (Jane Day and Jane O'Sullivan of the youth
+  service are two workers, however many "Jane"s sit between them).
 
 Dates of birth and official numbers are keyed by hand, and now and then one
 is simply wrong (another family member's date, a number from another form).
@@ -34,7 +37,7 @@ from dataclasses import dataclass, field
 import igraph
 import pyarrow as pa
 import pyarrow.compute as pc
-from jellyfish import levenshtein_distance
+from jellyfish import damerau_levenshtein_distance, levenshtein_distance
 
 # Birth evidence further apart than this (in days) is two people: ages are
 # guessed two years out at most, and a stated age spans one year.
@@ -44,6 +47,8 @@ MAX_DOB_YEAR_SLIP = 2
 # An identifier keyed this many edits out (a digit wrong, two swapped) is a slip.
 MAX_IDENTIFIER_SLIP = 2
 MIN_NUMBER_FOR_SLIP = 6
+# Surnames this many edits apart (or more, in long names) may be typing slips.
+MAX_NAME_SLIP = 2
 # Pairs whose schema metadata holds this key come from records in which
 # numbers are often mistaken (`persons.numbers_mistaken`).
 NUMBERS_MISTAKEN = b"vigil.numbers_mistaken"
@@ -58,6 +63,8 @@ class _Facts:
     genders: set[str] = field(default_factory=set)
     identifiers: dict[str, set[str]] = field(default_factory=dict)
     dobs: set[str] = field(default_factory=set)
+    # Staff named in full: (forename, surname) as written, cleaned.
+    staff_names: set[tuple[str, str]] = field(default_factory=set)
     # Latest earliest birth day and earliest latest birth day of any member.
     birth_lo: int | None = None
     birth_hi: int | None = None
@@ -69,6 +76,7 @@ class _Facts:
         for scheme, values in other.identifiers.items():
             self.identifiers.setdefault(scheme, set()).update(values)
         self.dobs |= other.dobs
+        self.staff_names |= other.staff_names
         if other.birth_lo is not None and other.birth_hi is not None:
             self.birth_lo = (
                 other.birth_lo if self.birth_lo is None else max(self.birth_lo, other.birth_lo)
@@ -111,6 +119,33 @@ def identifiers_agree(left: str, right: str) -> bool:
     )
 
 
+def staff_names_agree(left: tuple[str, str], right: tuple[str, str]) -> bool:
+    """Whether two full names of staff may be one colleague's.
+
+    The surnames agree up to a slip, or the whole name is written the other way
+    round ("Day Jane"). Forenames alone are not compared: nicknames and initials vary.
+
+    Args:
+        left: (forename, surname).
+        right: Another.
+    """
+    (fore_l, sur_l), (fore_r, sur_r) = left, right
+    if _names_slip(sur_l, sur_r):
+        return True
+    return _names_slip(sur_l, fore_r) and _names_slip(fore_l, sur_r)
+
+
+def _names_slip(left: str, right: str) -> bool:
+    """The same name, or near enough that typing explains it.
+
+    Both sides may carry typos ("Rtia Norrks", "Rita Noris"), so up to half the
+    shorter name's letters, and never fewer than two, may differ: only names
+    plainly unlike each other ("Day", "O'Sullivan") tell two colleagues apart.
+    """
+    allowed = max(MAX_NAME_SLIP, min(len(left), len(right)) // 2)
+    return damerau_levenshtein_distance(left, right) <= allowed
+
+
 def _same_number(left: Sequence[str], right: Sequence[str]) -> bool:
     """Whether two mentions' "scheme:number" lists share a number (allowing a slip)."""
     for value in left:
@@ -129,6 +164,9 @@ def _contradict(
         return True
     if len(a.genders | b.genders) > 1:
         return True
+    for mine in a.staff_names:
+        if any(not staff_names_agree(mine, theirs) for theirs in b.staff_names):
+            return True
     if not numbers_vouched:
         for scheme, values in a.identifiers.items():
             theirs = b.identifiers.get(scheme)
@@ -153,13 +191,27 @@ def _facts(row: dict[str, object]) -> _Facts:
         facts.identifiers.setdefault(scheme, set()).add(number)
     if row["dob"]:
         facts.dobs.add(str(row["dob"]))
+    forename, surname = row.get("forename"), row.get("surname")
+    if row.get("staff") and forename and surname and len(str(forename)) > 1:
+        facts.staff_names.add((str(forename).upper(), str(surname).upper()))
     if row["birth_lo"] is not None:
         facts.birth_lo = int(row["birth_lo"])  # type: ignore[call-overload]
         facts.birth_hi = int(row["birth_hi"])  # type: ignore[call-overload]
     return facts
 
 
-_COLUMNS = ["unique_id", "record_id", "gender", "identifiers", "dob", "birth_lo", "birth_hi"]
+_COLUMNS = [
+    "unique_id",
+    "record_id",
+    "gender",
+    "identifiers",
+    "dob",
+    "birth_lo",
+    "birth_hi",
+    "staff",
+    "forename",
+    "surname",
+]
 
 
 def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
@@ -243,6 +295,28 @@ def _tangled_components(features: pa.Table) -> set[int]:
         ),
     )
     found = set(counts.column("component").filter(tangled).to_pylist())
+    # Staff named in full under two surnames: maybe two colleagues.
+    named_staff = features.filter(
+        pc.and_(
+            pc.is_valid(features.column("staff")),
+            pc.and_(
+                pc.greater(pc.utf8_length(pc.fill_null(features.column("forename"), "")), 1),
+                pc.is_valid(features.column("surname")),
+            ),
+        )
+    )
+    if named_staff.num_rows:
+        surnames = (
+            named_staff.select(["component", "surname"])
+            .append_column("upper", pc.utf8_upper(named_staff.column("surname")))
+            .group_by("component")
+            .aggregate([("upper", "count_distinct")])
+        )
+        found |= set(
+            surnames.column("component")
+            .filter(pc.greater(surnames.column("upper_count_distinct"), 1))
+            .to_pylist()
+        )
     # Two numbers of one scheme in a component: "nhs:123" and "nhs:456".
     numbered = features.select(["component", "identifiers"]).filter(
         pc.is_valid(features.column("identifiers"))

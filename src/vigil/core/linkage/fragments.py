@@ -182,6 +182,9 @@ def joined(features: pa.Table, clusters: Sequence[Sequence[int]]) -> list[list[i
     wanted = [
         "unique_id",
         "record_id",
+        "staff",
+        "forename",
+        "surname",
         "gender",
         "identifiers",
         "dob",
