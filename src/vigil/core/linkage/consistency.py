@@ -226,7 +226,8 @@ def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
 
     Args:
         features: Person features (`unique_id`, `record_id`, `gender`,
-            `identifiers`, `dob`, `birth_lo`, `birth_hi`).
+            `identifiers`, `dob`, `birth_lo`, `birth_hi`, `staff`, `forename`,
+            `surname`).
         pairs: Linked pairs (`unique_id_l`, `unique_id_r`, and `match_weight` or
             `match_probability`).
 
