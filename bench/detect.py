@@ -5,9 +5,10 @@ linkage and detection month by month (or week by week, `--every week`) over
 2000-2016 as `vigil replay` does, and prints network recall, alert precision,
 alerts on decoys and decoys in high-priority alerts, the median lead time from
 each network's second independent concern to its first alert, the replay's
-wall time with its linkage and detection parts, its CPU time (user and system,
-all threads: on a busy machine the fairer figure), and how many steps linked
-in full. A last line per scale gives the mean.
+wall time with its linkage (`full s` of it in full links) and detection parts,
+its CPU time (user and system, all threads: on a busy machine the fairer
+figure), and how many steps linked in full. Lines per scale give the mean and
+the pooled leads.
 
 How an alert is dated for the lead time. Replay only looks at the end of each
 step, so an alert whose last piece of evidence was recorded on the 2nd of a
@@ -38,7 +39,9 @@ episode that names only the child). `lead man` is `lead ev` measured instead
 from the second independent concern "about the same man, car or flat", in the
 detection issue's own words: the network's records that name one of its
 adults, vehicles, phones, flats or businesses, the first of them and then the
-first held by another agency (`second_concern_about_the_men`).
+first held by another agency (`second_concern_about_the_men`). Each scale ends
+with a `mean` line (of the seeds' figures) and a `pool` line: each lead's median
+over every network of every seed run, which a seed's few networks cannot swing.
 
 By default the replay reads the bundle directly (the same records the store's
 snapshot gives, without the ingest); `--store` ingests each town into a fresh
@@ -134,9 +137,14 @@ COLUMNS = (
     ("replay s", 8, ".1f"),
     ("cpu s", 7, ".1f"),
     ("link s", 7, ".1f"),
+    ("full s", 6, ".1f"),
     ("detect s", 8, ".1f"),
     ("full", 4, "d"),
 )
+
+
+LEAD_COLUMNS = ("lead d", "lead ev", "lead>=", "lead man")
+LEADS = "leads"  # a row's per-network leads, by lead column
 
 
 def main() -> None:
@@ -187,6 +195,14 @@ def main() -> None:
             for name, _, _ in COLUMNS[2:]
         }
         print(_line({"seed": "mean", "scale": scale, **mean}), flush=True)
+        # The median over every network of every seed: a seed's median rests on a few networks.
+        pooled = {
+            name: statistics.median(leads)
+            if (leads := [d for r in rows for d in r[LEADS][name]])
+            else None
+            for name in LEAD_COLUMNS
+        }
+        print(_line({"seed": "pool", "scale": scale, **pooled}), flush=True)
 
 
 def run(
@@ -272,11 +288,18 @@ def run(
         "replay s": wall,
         "cpu s": cpu,
         "link s": sum(s.link_seconds for s in result.steps),
+        "full s": sum(s.link_seconds for s in result.steps if s.full_link),
         "detect s": sum(s.detect_seconds for s in result.steps),
         "full": sum(s.full_link for s in result.steps),
     }
+    leads = {
+        "lead d": scores.lead_days,
+        "lead ev": ever.lead_days,
+        "lead>=": soonest.lead_days,
+        "lead man": by_the_men.lead_days,
+    }
     print(_line(row), flush=True)
-    return row
+    return {**row, LEADS: leads}
 
 
 def _via_store(town: Path, relink_every: int, every: str) -> tuple[Any, float, float]:

@@ -97,7 +97,7 @@ def replay_command(
             help="Re-link everything known in full every this many steps (and at the last); "
             "in between only new mentions are linked. 1: link in full at every step.",
         ),
-    ] = 12,
+    ] = 24,
 ) -> None:
     """Link and detect as of each step from only what was recorded by then.
 

@@ -59,6 +59,11 @@ INSTALLED_APPS = [
 _database_url = os.environ.get("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Vigil's queries are short: compiling one (JIT) costs more than it saves,
+        # and PostgreSQL's cost estimates for need-to-know counts trigger it.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 else:
     DATABASES = {
         "default": {

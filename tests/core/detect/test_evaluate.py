@@ -54,6 +54,7 @@ RAISED_AT = {FINAL.finding.key: JUNE, "rule:person-old": APRIL, "rule:person-b":
 def test_without_ever_raised_the_final_key_dates_the_network() -> None:
     scores = score_alerts([FINAL], TRUTH, ENTITY_OF, high=500.0, raised_at=RAISED_AT)
     assert scores.median_lead_days == (JUNE - MARCH).days
+    assert scores.lead_days == ((JUNE - MARCH).days,)  # what the bench pools over towns
     assert scores.raised_precision is None
 
 
@@ -78,6 +79,7 @@ def test_a_network_only_ever_alerted_by_a_withdrawn_alert_is_not_found() -> None
     scores = score_alerts([], TRUTH, {}, high=500.0, raised_at=RAISED_AT, ever_raised=ever)
     assert scores.network_recall == 0.0
     assert scores.median_lead_days is None
+    assert scores.lead_days == ()
     assert scores.raised_precision == 1.0
 
 

@@ -12,6 +12,9 @@ import pytest
 from vigil.core.detect import Alert, DetectInput, Record, detect, read_bundle_inputs
 from vigil.core.detect.inputs import MentionKey
 from vigil.core.detect.replay import (
+    _IDENTIFIER_NEIGHBOURS as IDENTIFIER_NEIGHBOURS,
+)
+from vigil.core.detect.replay import (
     ReplayData,
     ReplayResult,
     ResolverLinking,
@@ -21,7 +24,7 @@ from vigil.core.detect.replay import (
 from vigil.core.linkage import LINKS_SCHEMA, MENTIONS_SCHEMA, read_bundle
 from vigil.core.scenario import generate
 
-from .helpers import build, concern, day
+from .helpers import build, concern, day, record
 
 
 def end_of(d: date) -> datetime:
@@ -269,6 +272,34 @@ def test_an_update_links_new_mentions_with_the_known_ones_that_share_a_key() -> 
     assert linking.calls[7] == ("update", 4, 2)
 
 
+def test_an_update_brings_only_the_latest_few_mentions_of_an_identifiers_key() -> None:
+    # A school named in twelve records, one a month, each with a different child
+    # (names sharing no key); then a thirteenth record naming it.
+    children = ["ann", "bob", "cal", "dee", "eve", "fay", "gus"]
+    children += ["hal", "ivy", "jon", "kim", "lou", "mae"]
+    data = build(
+        *(
+            record(
+                f"r{i}",
+                30 * i + 5,
+                [(child, "subject", 14)],
+                others=[("redcliffe school", "organisation", "place")],
+            )
+            for i, child in enumerate(children)
+        )
+    )
+    tables, truth = as_replay(data)
+    linking = Counting(truth)
+    steps = replay_steps(date(2010, 1, 1), date(2011, 1, 31), "month")
+    result = replay(tables, steps, link=linking, relink_every=100, relink_growth=100)
+    # The last update: its new record's two mentions, and the school's latest known
+    # mentions with their records (two mentions each), never more than a few.
+    few = IDENTIFIER_NEIGHBOURS
+    assert linking.calls[11] == ("update", 2 + 2 * few, 2 * few)
+    assert linking.calls[4] == ("update", 2 + 2 * 4, 2 * 4)  # four known: all of them
+    assert result.entity_of[("r12", "o0")] == "redcliffe school"
+
+
 def test_growth_and_step_count_schedule_full_links() -> None:
     data = build(*(concern(f"r{i}", 30 * i + 5, f"adult-{i}", f"child-{i}") for i in range(8)))
     tables, truth = as_replay(data)
@@ -283,6 +314,23 @@ def test_growth_and_step_count_schedule_full_links() -> None:
     # Every third step, and the last.
     assert schedule(relink_every=3, relink_growth=100) == "uuFuuFuF"
     assert schedule(relink_every=1) == "FFFFFFFF"
+
+
+def test_no_periodic_full_link_just_before_the_last_step() -> None:
+    data = build(*(concern(f"r{i}", 30 * i + 5, f"adult-{i}", f"child-{i}") for i in range(12)))
+    tables, truth = as_replay(data)
+    steps = replay_steps(date(2010, 1, 1), date(2010, 12, 31), "month")
+
+    def schedule(**kw: float) -> str:
+        result = replay(tables, steps, link=Counting(truth), relink_growth=100, **kw)  # type: ignore[arg-type]
+        return "".join("F" if s.full_link else "u" for s in result.steps)
+
+    # Due at the 11th step, a quarter of 11 steps (2) from the last: left to the last.
+    assert schedule(relink_every=11) == "uuuuuuuuuuuF"
+    # Due at the 10th, two steps from the last: linked in full.
+    assert schedule(relink_every=10) == "uuuuuuuuuFuF"
+    # Without a full link at the end, the periodic one stands.
+    assert schedule(relink_every=11, end_in_full=False) == "uuuuuuuuuuFu"
 
 
 @pytest.fixture(scope="module")

@@ -121,3 +121,31 @@ def test_context_many_people_share_is_no_evidence() -> None:
     features = table(*crowd, mention("Kimberley", gender="f", associates=["p:worker"]))
     clusters = [[i] for i in range(len(crowd) + 1)]
     assert len(joined(features, clusters)) == len(crowd) + 1
+
+
+def test_staff_named_in_part_join_the_one_colleague_they_fit() -> None:
+    # "Lee" of the youth service is its Nathan Lee, however many Lees the town holds;
+    # "Lee" named as staff of another agency, or not as staff at all, is not.
+    youth = {"staff": "youth_service"}
+    lees = [mention(f"{first} Lee", **born(i)) for i, first in enumerate(("Amy", "Joe"), 20)]
+    features = table(
+        mention("Nathan Lee", **youth),
+        mention("Nathan Lee", **youth),
+        mention("Lee", **youth),
+        mention("Lee", staff="police"),
+        mention("Lee"),
+        mention("Ross Martin", **youth),
+        *lees,
+    )
+    clusters = [[0, 1], [2], [3], [4], [5], [6], [7]]
+    assert groups(features, clusters) == [{0, 1, 2}, {3}, {4}, {5}, {6}, {7}]
+
+
+def test_staff_named_in_part_fitting_two_colleagues_is_left_alone() -> None:
+    youth = {"staff": "youth_service"}
+    features = table(
+        mention("Nathan Lee", **youth),
+        mention("Lee Walsh", **youth),
+        mention("Lee", **youth),
+    )
+    assert groups(features, [[0], [1], [2]]) == [{0}, {1}, {2}]

@@ -7,6 +7,7 @@ from typing import Any
 import pyarrow as pa
 
 from vigil.core.linkage.consistency import (
+    SOURCE,
     consistent_clusters,
     dobs_agree,
     identifiers_agree,
@@ -151,6 +152,85 @@ def test_different_surnames_outside_staff_are_left_to_the_model() -> None:
 def test_two_typed_variants_of_one_surname_agree_and_unlike_names_do_not() -> None:
     assert staff_names_agree(("RTIA", "NORRKS"), ("RITA", "NORIS"))
     assert staff_names_agree(("NORRIS", "RITA"), ("RITA", "NORIS"))  # written the other way
+    # A nickname written the other way round.
+    assert staff_names_agree(("WHITE", "TERRY"), ("TERENCE", "WHITE"))
+    assert staff_names_agree(("TOM", "HARDING"), ("HARDING", "THOMAS"))
     assert not staff_names_agree(("JANE", "DAY"), ("JANE", "O'SULLIVAN"))
     assert not staff_names_agree(("DAY", "JANE"), ("JANE", "O'SULLIVAN"))
     assert not staff_names_agree(("JANET", "WILLIAMS"), ("JANE", "DAY"))
+
+
+def named(forename: str | None, surname: str | None) -> dict[str, Any]:
+    return {"forename": forename, "surname": surname}
+
+
+def test_a_name_given_in_part_does_not_bridge_two_people_named_unlike() -> None:
+    # "frank" fits Frank Singh and Frank Pearson; "sarah" fits Sarah Curtis and S Mirza.
+    table = features(
+        named("frank", "singh"),
+        named("frank", "singh"),
+        named("frank", "pearson"),
+        named("frank", None),
+        named("sobia", "mirza"),
+        named("s", "mirza"),
+        named("sarah", None),
+        named("sarah", "curtis"),
+    )
+    linked = pairs((0, 1, 0.99), (2, 3, 0.95), (0, 3, 0.7), (4, 5, 0.9), (6, 7, 0.9), (5, 6, 0.8))
+    assert groups(table, linked) == [{0, 1}, {2, 3}, {4, 5}, {6, 7}]
+
+
+def test_a_name_given_in_part_does_not_bridge_namesakes_of_one_surname() -> None:
+    # "hart" fits Alexandra Hart and Amber Hart: one surname, two people.
+    table = features(named("alexandra", "hart"), named("hart", None), named("amber", "hart"))
+    assert groups(table, pairs((0, 1, 0.9), (1, 2, 0.8))) == [{0, 1}, {2}]
+
+
+def test_a_name_given_in_part_joins_names_alike_and_people_named_in_part() -> None:
+    table = features(
+        named("frank", "singh"),
+        named("frank", None),
+        named("frnak", "sinhg"),  # typed with slips: alike
+        named("f", "singh"),
+        named("frank", None),  # named only in part on both sides: nothing to disagree with
+        named("frank", None),
+    )
+    linked = pairs((0, 1, 0.9), (1, 2, 0.8), (2, 3, 0.7), (4, 5, 0.7))
+    assert groups(table, linked) == [{0, 1, 2, 3}, {4, 5}]
+
+
+def registered(source: str | None, dob: str, **more: Any) -> dict[str, Any]:
+    return {"source": source, "dob": dob, **more}
+
+
+def sourced(*mentions: dict[str, Any]) -> pa.Table:
+    schema = PERSON_SCHEMA.append(pa.field(SOURCE, pa.string()))
+    rows = [
+        dict.fromkeys(schema.names) | {"unique_id": i, "record_id": f"r{i}"} | mention
+        for i, mention in enumerate(mentions)
+    ]
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def test_a_deduplicated_register_names_each_person_once() -> None:
+    # Nothing else contradicts: the second mention of register a is another person.
+    table = sourced(
+        registered("a", "1925-10-30"), registered("b", "1925-10-30"), registered("a", "1925-10-30")
+    )
+    assert groups(table, pairs((0, 1, 0.99), (1, 2, 0.98))) == [{0, 1}, {2}]
+    # Without registers the three are one person's.
+    plain = sourced(*(registered(None, "1925-10-30") for _ in range(3)))
+    assert groups(plain, pairs((0, 1, 0.99), (1, 2, 0.98))) == [{0, 1, 2}]
+
+
+def test_across_deduplicated_registers_a_date_of_birth_is_weighed_not_a_veto() -> None:
+    table = sourced(
+        registered("a", "1925-10-30"),
+        registered("b", "1972-07-08"),  # no slip explains it: the model weighed it
+        registered(None, "1925-10-30"),
+        registered(None, "1972-07-08"),  # outside registers, still two people
+        registered("a", "1950-01-01", gender="m"),
+        registered("b", "1950-01-01", gender="f"),  # other contradictions still hold
+    )
+    linked = pairs((0, 1, 0.9), (2, 3, 0.9), (4, 5, 0.9))
+    assert groups(table, linked) == [{0, 1}, {2}, {3}, {4}, {5}]

@@ -41,3 +41,19 @@ def test_a_date_of_birth_that_is_no_date_is_no_evidence() -> None:
     ]
     table = person_features(rows)
     assert table.column("dob").to_pylist() == [None, "1990-09-25"]
+
+
+def test_a_name_written_surname_first_meets_itself_written_the_usual_way() -> None:
+    # Written first, "Zielinska" is keyed as a forename; the swap keys each word alike.
+    names = ["Janina Zielinska", "Zielinska Janina", "Janina Zielinski", "J Zielinska", "Janina"]
+    rows = [
+        {"row": i, "record_id": f"r{i}", "ref": "p1", "type": "person", "name": name}
+        for i, name in enumerate(names)
+    ]
+    table = person_features(rows)
+    written = table.column("words_written").to_pylist()
+    swapped = table.column("words_swapped").to_pylist()
+    assert written[0] == swapped[1] and written[1] == swapped[0]
+    assert written[0] != swapped[0]  # not a swap of itself
+    assert written[2] == written[0]  # the surname's family, as its key merges it
+    assert written[3] is None and written[4] is None  # an initial, one word: nothing to swap

@@ -42,10 +42,34 @@ def _random_mentions(count: int, seed: int) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=PERSON_SCHEMA)
 
 
-def test_clean_components_taken_whole_match_joining_pair_by_pair() -> None:
+def _named_mentions(count: int, seed: int, *, registers: bool = False) -> pa.Table:
+    """Mentions differing only in names (in full, in part, unlike), or only in registers."""
+    draw = random.Random(seed)
+    rows: list[dict[str, Any]] = []
+    for i in range(count):
+        row: dict[str, Any] = dict.fromkeys(PERSON_SCHEMA.names)
+        row["unique_id"] = i
+        row["record_id"] = f"r{i}"
+        if registers:
+            row["forename"], row["surname"] = "frank", "singh"
+            row[consistency.SOURCE] = draw.choice([None] * 6 + ["a", "b"])
+        else:
+            row["forename"] = draw.choice([None, "frank", "frank", "f"])
+            row["surname"] = draw.choice([None, "singh", "singh", "pearson", "sinhg"])
+        rows.append(row)
+    schema = PERSON_SCHEMA.append(pa.field(consistency.SOURCE, pa.string()))
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _registered_mentions(count: int, seed: int) -> pa.Table:
+    return _named_mentions(count, seed, registers=True)
+
+
+@pytest.mark.parametrize("mentions", [_random_mentions, _named_mentions, _registered_mentions])
+def test_clean_components_taken_whole_match_joining_pair_by_pair(mentions: Any) -> None:
     draw = random.Random(5)
     for seed in range(20):
-        table = _random_mentions(60, seed=seed)
+        table = mentions(60, seed=seed)
         scored = sorted({tuple(sorted(draw.sample(range(60), 2))) for _ in range(90)})
         weights = [round(draw.uniform(-2, 20), 1) for _ in scored]
         pairs = pa.table(

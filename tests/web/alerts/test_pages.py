@@ -109,6 +109,22 @@ def test_queue_is_by_priority_and_filters_and_sorts(analyst: Client) -> None:
     assert listed(analyst.get("/alerts/", {"status": "closed"})) == []
 
 
+def test_an_alert_no_longer_supported_or_re_keyed_says_so(analyst: Client) -> None:
+    page = text(analyst.get("/alerts/a-mid/"))
+    assert "No longer supported" not in page
+    assert "Followed its subjects" not in page
+    Alert.objects.filter(alert_id="a-mid").update(
+        unsupported_at=datetime(2005, 3, 1, tzinfo=UTC),
+        unsupported_reason="no longer supported by the linkage",
+        former_keys=["adult_linked_to_children:person-old"],
+    )
+    page = text(analyst.get("/alerts/a-mid/"))
+    assert "Since 1 Mar 2005: no longer supported by the linkage." in page
+    assert "it was adult_linked_to_children:person-old" in page
+    queue = text(analyst.get("/alerts/"))
+    assert queue.count("No longer supported") == 1
+
+
 def test_queue_answers_htmx_with_only_its_results(analyst: Client) -> None:
     response = analyst.get("/alerts/", {"band": "high"}, headers={"HX-Request": "true"})
     page = text(response)

@@ -29,6 +29,8 @@ class DetectScores:
         raised_precision: With `ever_raised`, the share of every alert ever raised
             (including those a later step withdrew or re-keyed) whose subject is
             truly a network member; else None.
+        lead_days: Each detected network's lead in days (the median's population),
+            so that leads can be pooled over towns.
     """
 
     network_recall: float
@@ -38,6 +40,7 @@ class DetectScores:
     alerts: int
     alerts_on_decoys: int = 0
     raised_precision: float | None = None
+    lead_days: tuple[int, ...] = ()
 
 
 def score_alerts(
@@ -126,6 +129,7 @@ def score_alerts(
         alerts=len(alerts),
         alerts_on_decoys=on_decoys,
         raised_precision=raised_right / len(ever_raised) if ever_raised else None,
+        lead_days=tuple(leads),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,12 +35,17 @@ class Finding:
     @property
     def key(self) -> str:
         """The alert's identity: the rule and its subjects, however the evidence grows."""
-        return f"{self.rule}:{'+'.join(sorted(self.subject_ids))}"
+        return alert_key(self.rule, self.subject_ids)
 
     @property
     def alert_id(self) -> str:
         """A short id derived from the key."""
         return "alert-" + hashlib.sha256(self.key.encode()).hexdigest()[:16]
+
+
+def alert_key(rule: str, subject_ids: Iterable[str]) -> str:
+    """An alert's key: its rule and its subjects' ids, sorted."""
+    return f"{rule}:{'+'.join(sorted(subject_ids))}"
 
 
 def finding(

@@ -4,15 +4,22 @@ The data is read once, with its dates; each step takes the prefix of records,
 mentions, links and actions dated on or before it (records by `recorded_at`,
 actions by `taken_at`). An alert keeps its identity (its key: rule and
 subjects) across steps, and its `raised_at` is the first step it fired at.
+A full link that retires a subject's id (a merge, or a split that leaves the
+old id to neither part) moves the alert to its successor's key
+(`vigil.core.detect.lineage`), so it is counted once.
 
 Linking every step in full is too slow at scale, so a step links
 incrementally: the new mentions are resolved together with the known
 mentions that share a blocking key with them (a name, its spelling or sound,
 a date of birth, a plate, a phone number, a postcode), and only the new
-mentions take their entity from that. Everything known is re-linked in full
-(with entity ids carried over where membership persists) every
-`relink_every` steps, whenever what is known has grown by `relink_growth`
-times since the last full link, and at the last step.
+mentions take their entity from that. A new vehicle, phone, address or
+organisation is resolved by its key alone, so it is linked with only the latest
+few known mentions under each of its keys: a school named in thousands of
+records would otherwise bring them all, and their records, into every update.
+Everything known is re-linked in full (with entity ids carried over where
+membership persists) every `relink_every` steps (unless the last step is near),
+whenever what is known has grown by `relink_growth` times since the last full
+link, and at the last step.
 
 With vigil's own resolver (`ResolverLinking`, the default), a full link
 trains the person model (or, until the person mentions have doubled since it
@@ -40,6 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vigil.core.detect.inputs import Action, DetectInput, Link, Mention, MentionKey, Record
+from vigil.core.detect.lineage import Lineage, successors
 from vigil.core.detect.run import Alert, Detector
 from vigil.core.linkage import features, resolve
 from vigil.core.linkage.incremental import PersonModel, Previous
@@ -53,6 +61,9 @@ DetectFn = Callable[[DetectInput, datetime], list[Alert]]
 EVERY = ("month", "week")
 # Columns the incremental link compares on; never ethnicity, nationality or religion.
 _KEY_COLUMNS = ("name", "aliases", "vrm", "phone", "email", "postcode", "number")
+# How many known mentions (the latest) under each key of a new vehicle, phone,
+# address or organisation mention an update links it with.
+_IDENTIFIER_NEIGHBOURS = 5
 # Person feature columns that, together, put two mentions in one block (as the
 # person model's blocking rules do): a new mention is linked with every known
 # mention sharing one of these.
@@ -254,6 +265,9 @@ class ReplayResult:
             new key: these say whom the earlier alert was about).
         entity_of: The last step's entity for every mention.
         steps: Per-step counts and timings.
+        rekeyed: Each key a full link retired (its subject's id went to another
+            entity), with the key the alert has now: the alert is counted once,
+            under its current key, dated by the earliest step either key fired.
     """
 
     alerts: list[Alert] = field(default_factory=list)
@@ -262,6 +276,33 @@ class ReplayResult:
     subject_mentions: dict[str, tuple[MentionKey, ...]] = field(default_factory=dict)
     entity_of: dict[MentionKey, str] = field(default_factory=dict)
     steps: list[StepStats] = field(default_factory=list)
+    rekeyed: dict[str, str] = field(default_factory=dict)
+
+    def rekey(self, lineage: Lineage) -> int:
+        """Moves every alert key whose subjects a re-link retired to its key now.
+
+        When two keys become one (a merge), the one raised first stands, with
+        its first alert and subject mentions. Returns how many keys moved.
+        """
+        moved = 0
+        for key in sorted(self.raised_at):
+            found = self.first[key].finding
+            now = lineage.key(found.rule, found.subject_ids)
+            if now == key:
+                continue
+            moved += 1
+            at = self.raised_at.pop(key)
+            first = self.first.pop(key)
+            mentions = self.subject_mentions.pop(key)
+            if now not in self.raised_at or at < self.raised_at[now]:
+                self.raised_at[now] = at
+                self.first[now] = first
+                self.subject_mentions[now] = mentions
+            self.rekeyed[key] = now
+            for old, to in self.rekeyed.items():
+                if to == key:
+                    self.rekeyed[old] = now
+        return moved
 
     @property
     def withdrawn(self) -> list[str]:
@@ -363,6 +404,7 @@ class _Linker:
         ]
         for row, keys in _person_keys(mentions).items():
             self.crude[row] |= keys
+        self.people = [t == "person" for t in mentions.column("type").to_pylist()]
         self.rows_by_key: dict[str, list[int]] = {}
         self.rows_of_record: dict[str, list[int]] = {}
         self.done = 0  # mentions rows [0, done) are assigned
@@ -383,8 +425,12 @@ class _Linker:
         new = range(self.done, upto)
         near: set[int] = set()
         for row in new:
+            # A vehicle, phone, address or organisation is resolved by its key alone: a
+            # few known mentions under the key carry its id (a school named in hundreds
+            # of records would otherwise bring all of them, and their records, along).
             for key in self.crude[row]:
-                near.update(self.rows_by_key.get(key, ()))
+                known = self.rows_by_key.get(key, [])
+                near.update(known if self.people[row] else known[-_IDENTIFIER_NEIGHBOURS:])
         # Whole records, so that a mention is linked with what its record says about it.
         records = {self.keys[r][0] for r in near}
         near.update(r for record_id in records for r in self.rows_of_record[record_id])
@@ -438,8 +484,9 @@ def replay(
             its evidence from step to step.
         previous: Entity ids from before the replay, kept where membership persists.
         relink_every: Link everything known in full every this many steps
-            (and at the last step); in between, only the new mentions are linked.
-            1 links in full at every step.
+            (and at the last step, but not a quarter of this many steps before
+            it); in between, only the new mentions are linked. 1 links in full
+            at every step.
         relink_growth: Also link in full when the known mentions have grown
             this many times over since the last full link (early on, when that is cheap).
         end_in_full: Link in full at the last step, so the alerts the replay ends
@@ -486,6 +533,7 @@ def replay(
     linker = _Linker(mentions, linking, previous or {})
     made = _Mentions(base)
     result = ReplayResult()
+    lineage = Lineage({})
     since_full = 0
     for index, at in enumerate(steps):
         n_records = bisect.bisect_right(record_times, at)
@@ -494,14 +542,27 @@ def replay(
         known_links = links_table.slice(0, n_links)
         started = time.monotonic()
         since_full += 1
+        last = len(steps) - 1
         full = (
-            (end_in_full and index == len(steps) - 1)
-            or since_full >= relink_every
+            (end_in_full and index == last)
+            # Not when the last step, linked in full anyway, is a few steps away.
+            or (
+                since_full >= relink_every
+                and not (end_in_full and last - index < relink_every // 4)
+            )
             or n_mentions >= relink_growth * max(linker.full_at, 1)
         )
         if full and n_mentions:
+            before = linker.assigned
             linker.full(mentions, known_links, n_mentions)
             since_full = 0
+            # Ids the full link retired: alerts on them continue under their successors.
+            moves = successors(before, linker.assigned)
+            if moves:
+                lineage.extend(
+                    {old: new for old, (new, _) in moves.items()}, set(linker.assigned.values())
+                )
+                result.rekey(lineage)
         else:
             full = False
             linker.incremental(mentions, known_links, n_mentions)

@@ -13,10 +13,14 @@ mentions never show in any agency's records:
 - two full dates of birth that no slip of the keyboard explains (a year
   one or two out, or day and month swapped are slips; anything else is not);
 - birth evidence years apart (an age guess is out by two years at most);
-- two mentions in one record (a record names each person once);
+- two mentions in one record (a record names each person once), or in
+  one register declared deduplicated (`SOURCE`: each person once in it);
 - two colleagues: staff named in full in their own agency's records under
   surnames no slip explains (Jane Day and Jane O'Sullivan of the youth
-  service are two workers, however many "Jane"s sit between them).
+  service are two workers, however many "Jane"s sit between them);
+- a pair in which a name is given only in part ("Frank", one word) joining
+  two people whose full names are nothing alike (Frank Singh and Frank
+  Pearson): the part fits both, and says nothing of which.
 
 Dates of birth and official numbers are keyed by hand, and now and then one
 is simply wrong (another family member's date, a number from another form).
@@ -26,18 +30,24 @@ two mentions give the same full date of birth joins across numbers that
 disagree. Both wrong at once is no slip, and stays a contradiction. Where
 the trained model found one person's mentions carrying two numbers of one
 scheme often (pairs tagged `NUMBERS_MISTAKEN`), numbers are evidence the
-model has weighed, and no contradiction at all.
+model has weighed, and no contradiction at all. Between two deduplicated
+registers, a date of birth is evidence the model has weighed too: each
+register names a person once, so pairs taken strongest first match each
+mention to its best counterpart, and namesakes stay apart without the veto.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import igraph
 import pyarrow as pa
 import pyarrow.compute as pc
 from jellyfish import damerau_levenshtein_distance, levenshtein_distance
+
+from vigil.core.normalise import names
 
 # Birth evidence further apart than this (in days) is two people: ages are
 # guessed two years out at most, and a stated age spans one year.
@@ -52,6 +62,9 @@ MAX_NAME_SLIP = 2
 # Pairs whose schema metadata holds this key come from records in which
 # numbers are often mistaken (`persons.numbers_mistaken`).
 NUMBERS_MISTAKEN = b"vigil.numbers_mistaken"
+# The optional feature column naming a mention's deduplicated register (null
+# for a mention from records that may name one person many times).
+SOURCE = "source"
 
 
 @dataclass(slots=True)
@@ -60,11 +73,14 @@ class _Facts:
 
     members: list[int]
     records: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
     genders: set[str] = field(default_factory=set)
     identifiers: dict[str, set[str]] = field(default_factory=dict)
     dobs: set[str] = field(default_factory=set)
     # Staff named in full: (forename, surname) as written, cleaned.
     staff_names: set[tuple[str, str]] = field(default_factory=set)
+    # Everyone's names with a surname, clean (the forename may be an initial).
+    full_names: set[str] = field(default_factory=set)
     # Latest earliest birth day and earliest latest birth day of any member.
     birth_lo: int | None = None
     birth_hi: int | None = None
@@ -72,11 +88,13 @@ class _Facts:
     def absorb(self, other: _Facts) -> None:
         self.members += other.members
         self.records |= other.records
+        self.sources |= other.sources
         self.genders |= other.genders
         for scheme, values in other.identifiers.items():
             self.identifiers.setdefault(scheme, set()).update(values)
         self.dobs |= other.dobs
         self.staff_names |= other.staff_names
+        self.full_names |= other.full_names
         if other.birth_lo is not None and other.birth_hi is not None:
             self.birth_lo = (
                 other.birth_lo if self.birth_lo is None else max(self.birth_lo, other.birth_lo)
@@ -123,7 +141,9 @@ def staff_names_agree(left: tuple[str, str], right: tuple[str, str]) -> bool:
     """Whether two full names of staff may be one colleague's.
 
     The surnames agree up to a slip, or the whole name is written the other way
-    round ("Day Jane"). Forenames alone are not compared: nicknames and initials vary.
+    round ("Day Jane"), or the name property type finds the names alike (a
+    nickname written the other way round: "White Terry", "Terence White").
+    Forenames alone are not compared: nicknames and initials vary.
 
     Args:
         left: (forename, surname).
@@ -132,7 +152,9 @@ def staff_names_agree(left: tuple[str, str], right: tuple[str, str]) -> bool:
     (fore_l, sur_l), (fore_r, sur_r) = left, right
     if _names_slip(sur_l, sur_r):
         return True
-    return _names_slip(sur_l, fore_r) and _names_slip(fore_l, sur_r)
+    if _names_slip(sur_l, fore_r) and _names_slip(fore_l, sur_r):
+        return True
+    return _names_alike(f"{fore_l} {sur_l}", f"{fore_r} {sur_r}")
 
 
 def _names_slip(left: str, right: str) -> bool:
@@ -157,16 +179,47 @@ def _same_number(left: Sequence[str], right: Sequence[str]) -> bool:
     return False
 
 
+def names_disagree(a: set[str], b: set[str]) -> bool:
+    """Whether no full name of one person may be a full name of another.
+
+    Full names are compared whole by the name property type (spelt two ways,
+    nicknames, initials, swapped, typing slips); none alike is two people.
+
+    Args:
+        a: One cluster's full names, clean ("frank singh", "f singh").
+        b: Another's.
+    """
+    if not a or not b or a & b:
+        return False
+    return not any(_names_alike(mine, theirs) for mine in a for theirs in b)
+
+
+@lru_cache(maxsize=1 << 16)
+def _names_alike(a: str, b: str) -> bool:
+    level = names.compare(a, b)
+    # No level (a name that parses to nothing) says nothing against.
+    return level is None or level > names.NameLevel.NONE
+
+
 def _contradict(
-    a: _Facts, b: _Facts, *, numbers_vouched: bool = False, birth_vouched: bool = False
+    a: _Facts,
+    b: _Facts,
+    *,
+    numbers_vouched: bool = False,
+    birth_vouched: bool = False,
+    named_in_part: bool = False,
 ) -> bool:
-    if a.records & b.records:
+    if a.records & b.records or a.sources & b.sources:
         return True
     if len(a.genders | b.genders) > 1:
         return True
     for mine in a.staff_names:
         if any(not staff_names_agree(mine, theirs) for theirs in b.staff_names):
             return True
+    # "Frank" (no surname) fits Frank Singh and Frank Pearson alike: a pair
+    # with a name in part says nothing of which, and cannot make the two one.
+    if named_in_part and names_disagree(a.full_names, b.full_names):
+        return True
     if not numbers_vouched:
         for scheme, values in a.identifiers.items():
             theirs = b.identifiers.get(scheme)
@@ -181,9 +234,16 @@ def _contradict(
     return any(not dobs_agree(x, y) for x in a.dobs for y in b.dobs)
 
 
+def _named_in_part(forename: object, surname: object) -> bool:
+    """A name of one word ("Frank", "Singh"): it fits many people."""
+    return bool(forename) and not surname
+
+
 def _facts(row: dict[str, object]) -> _Facts:
     facts = _Facts(members=[int(row["unique_id"])])  # type: ignore[call-overload]
     facts.records.add(str(row["record_id"]))
+    if row.get(SOURCE):
+        facts.sources.add(str(row[SOURCE]))
     if row["gender"]:
         facts.genders.add(str(row["gender"]))
     for value in row["identifiers"] or ():  # type: ignore[attr-defined]
@@ -192,8 +252,10 @@ def _facts(row: dict[str, object]) -> _Facts:
     if row["dob"]:
         facts.dobs.add(str(row["dob"]))
     forename, surname = row.get("forename"), row.get("surname")
-    if row.get("staff") and forename and surname and len(str(forename)) > 1:
-        facts.staff_names.add((str(forename).upper(), str(surname).upper()))
+    if forename and surname:
+        facts.full_names.add(f"{forename} {surname}")
+        if row.get("staff") and len(str(forename)) > 1:
+            facts.staff_names.add((str(forename).upper(), str(surname).upper()))
     if row["birth_lo"] is not None:
         facts.birth_lo = int(row["birth_lo"])  # type: ignore[call-overload]
         facts.birth_hi = int(row["birth_hi"])  # type: ignore[call-overload]
@@ -211,7 +273,15 @@ _COLUMNS = [
     "staff",
     "forename",
     "surname",
+    SOURCE,
 ]
+
+
+def with_sources(features: pa.Table) -> pa.Table:
+    """The features with the `SOURCE` column, null where they carry none."""
+    if SOURCE in features.column_names:
+        return features
+    return features.append_column(SOURCE, pa.nulls(features.num_rows, pa.string()))
 
 
 def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
@@ -235,7 +305,7 @@ def consistent_clusters(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
         Every mention's unique id in exactly one cluster, in the order of
         their first mention in `features`, each cluster sorted.
     """
-    features = features.select(_COLUMNS)
+    features = with_sources(features).select(_COLUMNS)
     ids = features.column("unique_id").combine_chunks()
     left = pc.index_in(pairs.column("unique_id_l"), value_set=ids)
     right = pc.index_in(pairs.column("unique_id_r"), value_set=ids)
@@ -277,6 +347,8 @@ def _tangled_components(features: pa.Table) -> set[int]:
     counts = features.group_by("component").aggregate(
         [
             ("record_id", "count_distinct"),
+            (SOURCE, "count_distinct"),
+            (SOURCE, "count"),
             ("unique_id", "count"),
             ("gender", "count_distinct"),
             ("dob", "count_distinct"),
@@ -288,7 +360,12 @@ def _tangled_components(features: pa.Table) -> set[int]:
     tangled = pc.or_(
         pc.or_(
             pc.less(counts.column("record_id_count_distinct"), counts.column("unique_id_count")),
-            pc.greater(counts.column("gender_count_distinct"), 1),
+            pc.or_(
+                pc.greater(counts.column("gender_count_distinct"), 1),
+                pc.less(
+                    counts.column(f"{SOURCE}_count_distinct"), counts.column(f"{SOURCE}_count")
+                ),
+            ),
         ),
         pc.or_(
             pc.greater(counts.column("dob_count_distinct"), 1),
@@ -318,6 +395,31 @@ def _tangled_components(features: pa.Table) -> set[int]:
             .filter(pc.greater(surnames.column("upper_count_distinct"), 1))
             .to_pylist()
         )
+    # A name in part among two full names: maybe two people it fits.
+    named = features.filter(pc.is_valid(features.column("forename")))
+    if named.num_rows:
+        surname = named.column("surname")
+        per_component = (
+            pa.table(
+                {
+                    "component": named.column("component"),
+                    "part": pc.cast(pc.is_null(surname), pa.int64()),
+                    "full": pc.binary_join_element_wise(named.column("forename"), surname, " "),
+                }
+            )
+            .group_by("component")
+            .aggregate([("part", "sum"), ("full", "count_distinct")])
+        )
+        found |= set(
+            per_component.column("component")
+            .filter(
+                pc.and_(
+                    pc.greater(per_component.column("part_sum"), 0),
+                    pc.greater(per_component.column("full_count_distinct"), 1),
+                )
+            )
+            .to_pylist()
+        )
     # Two numbers of one scheme in a component: "nhs:123" and "nhs:456".
     numbered = features.select(["component", "identifiers"]).filter(
         pc.is_valid(features.column("identifiers"))
@@ -343,14 +445,23 @@ def _tangled_components(features: pa.Table) -> set[int]:
 
 def _joined_pair_by_pair(features: pa.Table, pairs: pa.Table) -> list[list[int]]:
     """Clusters joined pair by pair, strongest first, never across a contradiction."""
+    features = with_sources(features)
     columns = _COLUMNS
     cluster_of: dict[int, _Facts] = {}
-    # Each mention's own date of birth and numbers, for what a pair vouches for.
+    # Each mention's own date of birth and numbers, for what a pair vouches for,
+    # whether it is named in part (one word),
+    # and whether it comes from a deduplicated register.
     own: dict[int, tuple[str | None, Sequence[str]]] = {}
+    in_part: set[int] = set()
+    registered: set[int] = set()
     for row in features.select(columns).to_pylist():
         facts = _facts(row)
         cluster_of[facts.members[0]] = facts
         own[facts.members[0]] = (row["dob"], row["identifiers"] or ())
+        if _named_in_part(row["forename"], row["surname"]):
+            in_part.add(facts.members[0])
+        if facts.sources:
+            registered.add(facts.members[0])
     # By weight where there is one: probabilities round to 1.0 and tie long before weights do.
     strength = "match_weight" if "match_weight" in pairs.column_names else "match_probability"
     numbers_mistaken = NUMBERS_MISTAKEN in (pairs.schema.metadata or {})
@@ -374,7 +485,9 @@ def _joined_pair_by_pair(features: pa.Table, pairs: pa.Table) -> list[list[int]]
             a,
             b,
             numbers_vouched=numbers_mistaken or (dob_l is not None and dob_l == dob_r),
-            birth_vouched=_same_number(numbers_l, numbers_r),
+            birth_vouched=_same_number(numbers_l, numbers_r)
+            or (left in registered and right in registered),
+            named_in_part=left in in_part or right in in_part,
         ):
             continue
         if len(a.members) < len(b.members):

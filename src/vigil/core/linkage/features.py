@@ -70,6 +70,10 @@ PERSON_SCHEMA = pa.schema(
         ("surname_spelling", pa.string()),
         ("surname_metaphone", pa.string()),
         ("surname_nysiis", pa.string()),
+        # Both words of a two-word name keyed alike, in the order written and
+        # swapped, to find "Zielinska Janina" for "Janina Zielinska" (see `words_keys`).
+        ("words_written", pa.string()),
+        ("words_swapped", pa.string()),
         ("dob", pa.string()),
         ("birth_lo", pa.int32()),
         ("birth_hi", pa.int32()),
@@ -276,6 +280,8 @@ _NO_NAME: dict[str, Any] = {
     "surname_spelling": None,
     "surname_metaphone": None,
     "surname_nysiis": None,
+    "words_written": None,
+    "words_swapped": None,
 }
 
 
@@ -298,7 +304,28 @@ def _name_columns(written: str | None) -> dict[str, Any]:
         "surname_spelling": value.surname_spelling,
         "surname_metaphone": value.surname_metaphone or None,
         "surname_nysiis": value.surname_nysiis or None,
+        **words_keys(first, value.surname),
     }
+
+
+def words_keys(forename: str | None, surname: str | None) -> dict[str, str | None]:
+    """A forename and surname keyed alike, in the order written and swapped.
+
+    Each word is keyed as a surname would be: written first, "Zielinska" is
+    parsed as a forename and keyed as one ("zielinska"), written last as a
+    surname ("zielinski"), so the forename and surname keys of a name and of
+    its swap need not meet; one name's `words_written` equals the other's
+    `words_swapped` only when one is the other swapped. Initials are left
+    out: "J Smith" swapped is no name anyone writes.
+
+    Args:
+        forename: The first forename, clean.
+        surname: The surname, clean.
+    """
+    if not forename or not surname or len(forename) < 2:
+        return {"words_written": None, "words_swapped": None}
+    first, last = names.surname_key(forename), names.surname_key(surname)
+    return {"words_written": f"{first}|{last}", "words_swapped": f"{last}|{first}"}
 
 
 def _alias_columns(aliases: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:

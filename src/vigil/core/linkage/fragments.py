@@ -20,6 +20,9 @@ It is joined to a person who fits when
 
 - that person is the only one who fits and shares something with it (an
   address, a phone, a vehicle, a person both are named with), or
+- no one who fits shares anything, the fragment is staff named in its
+  agency's own records, and that person is the only one who fits among the
+  agency's staff ("Lee" of the youth service, however common the name), or
 - no one who fits shares anything, the fragment's name is rare (borne by
   at most `MAX_NAMESAKES_BY_BIRTH` people), and that person is the only one
   who fits whose birth evidence agrees with the fragment's to within about
@@ -71,25 +74,37 @@ CONTEXT_COLUMNS = ("address_key", "phone", "addresses", "phones", "vehicles", "a
 class _Person:
     """What a cluster's mentions say, for placing fragments."""
 
-    facts: consistency._Facts
+    rows: Sequence[dict[str, object]]
     names: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
     context: set[str] = field(default_factory=set)
+    # The agencies whose own records name them as staff.
+    staff: set[str] = field(default_factory=set)
     # The union of the members' birth ranges (for agreement; contradictions use facts).
     born_lo: int | None = None
     born_hi: int | None = None
+    known: consistency._Facts | None = None
+
+    @property
+    def facts(self) -> consistency._Facts:
+        """What to check a join against; gathered when first asked for, as
+        most people are never weighed against a fragment."""
+        if self.known is None:
+            self.known = consistency._facts(self.rows[0])
+            for row in self.rows[1:]:
+                self.known.absorb(consistency._facts(row))
+        return self.known
 
 
 def _person(rows: Sequence[dict[str, object]]) -> _Person:
-    facts = consistency._facts(rows[0])
-    for row in rows[1:]:
-        facts.absorb(consistency._facts(row))
-    person = _Person(facts=facts)
+    person = _Person(rows=rows)
     for row in rows:
         if row["name_clean"]:
             person.names.add(str(row["name_clean"]))
         person.keys |= _name_keys(row)
         person.context |= _context(row)
+        if row["staff"]:
+            person.staff.add(str(row["staff"]))
         lo, hi = row["birth_lo"], row["birth_hi"]
         if isinstance(lo, int) and isinstance(hi, int):
             person.born_lo = lo if person.born_lo is None else min(person.born_lo, lo)
@@ -159,6 +174,10 @@ def _place(
     sharing = [i for i in fitting if fragment.context & people[i].context]
     if sharing:
         return sharing[0] if len(sharing) == 1 else None
+    # Staff named in their agency's own records are one of its few staff.
+    colleagues = [i for i in fitting if fragment.staff & people[i].staff]
+    if colleagues:
+        return colleagues[0] if len(colleagues) == 1 else None
     if not by_birth:
         return None
     births = [_birth(fragment, people[i]) for i in fitting]
@@ -195,6 +214,8 @@ def joined(features: pa.Table, clusters: Sequence[Sequence[int]]) -> list[list[i
         "forename_keys",
         "surname_key",
         *(c for c in CONTEXT_COLUMNS if c in features.column_names),
+        # One mention per person in a deduplicated register (`consistency.SOURCE`).
+        *(c for c in (consistency.SOURCE,) if c in features.column_names),
     ]
     row_of = {row["unique_id"]: row for row in features.select(wanted).to_pylist()}
     people = [_person([row_of[m] for m in cluster]) for cluster in clusters]
@@ -207,22 +228,32 @@ def joined(features: pa.Table, clusters: Sequence[Sequence[int]]) -> list[list[i
             by_context[value].append(index)
     # A youth worker named with hundreds, a hostel's address: what many
     # people share singles no one out.
+    common = {v for v, holders in by_context.items() if len(holders) > MAX_SHARING}
     for person in people:
-        person.context = {v for v in person.context if len(by_context[v]) <= MAX_SHARING}
+        person.context -= common
     into: dict[int, int] = {}
     for index, cluster in enumerate(clusters):
         fragment = people[index]
         if len(cluster) > MAX_FRAGMENT or not fragment.names:
             continue
-        namesakes = {i for key in fragment.keys for i in by_key.get(key, ())}
-        namesakes.discard(index)
+        bearers = [by_key[key] for key in fragment.keys if key in by_key]
+        # One key borne by more than the fragment and MAX_NAMESAKES_BY_BIRTH
+        # others settles it, without gathering thousands of "John"s.
+        common_name = any(len(b) > MAX_NAMESAKES_BY_BIRTH + 1 for b in bearers)
+        namesakes: set[int] = set()
+        if not common_name or fragment.staff:
+            namesakes = {i for b in bearers for i in b}
+            namesakes.discard(index)
         sharing = {i for v in fragment.context for i in by_context[v]}
         sharing.discard(index)
         # A rare name is looked for among all who bear it; any name among
         # those sharing context, whatever its keys: a name keyed with two
         # slips ("Jreemy Snith") shares none of them.
-        by_birth = len(namesakes) <= MAX_NAMESAKES_BY_BIRTH
+        by_birth = not common_name and len(namesakes) <= MAX_NAMESAKES_BY_BIRTH
         candidates = (namesakes | sharing) if by_birth else sharing
+        if fragment.staff:
+            # "Lee" of the youth service among its staff, however common the name.
+            candidates |= {i for i in namesakes if people[i].staff & fragment.staff}
         fitting = sorted(
             i
             for i in candidates

@@ -100,6 +100,13 @@ class PersonModelOptions:
             sampled by a fixed hash beyond it, so the cost stops growing with the data).
         collective: Whether the collective-evidence columns are compared.
         engine: Where pairs are scored ("duckdb" in-process, or "spark").
+        deduplicated_agencies: Whether each agency's records name each person
+            at most once (registers already deduplicated, as each of FEBRL4's
+            two files is; Splink calls linking such sources "link_only"): two
+            mentions from one agency are then two people, and a date of birth
+            differing across agencies is weighed by the model, no veto
+            (`consistency.SOURCE`). The strict rule for inputs too small to
+            train on (`rule_clusters`) does not read it.
     """
 
     threshold: float = 0.5
@@ -108,6 +115,7 @@ class PersonModelOptions:
     max_pairs_for_em: float = 1e6
     collective: bool = True
     engine: str = engines.Engine.DUCKDB.value
+    deduplicated_agencies: bool = False
 
 
 DIFFERENT_NUMBERS = "one scheme, different numbers"
@@ -359,7 +367,6 @@ def blocking_rules(
         block_on("dob"),
         block_on("phone"),
         block_on("identifier"),
-        block_on("known_as", arrays_to_explode=["known_as"]),
         block_on("staff", "forename_key"),
         block_on("staff", "surname_key"),
         block_on("forename_key", "postcode_unit"),
@@ -370,11 +377,16 @@ def blocking_rules(
         # and a surname alone at a known age ("Latif", 27).
         block_on("postcode_unit", "forename_initial"),
         block_on("surname_key", "birth_year"),
-        # "Kaur Danny" for "Danny Kaur".
+        # "Kaur Danny" for "Danny Kaur", "Zielinska Janina" for "Janina Zielinska".
         CustomRule(
             'l."forename_key" = r."surname_key" AND l."surname_key" = r."forename_key"',
             sql_dialect="duckdb",
         ),
+        # Symmetric: one's written order is the other's swapped one either way round.
+        CustomRule('l."words_written" = r."words_swapped"', sql_dialect="duckdb"),
+        # Rules on a shared array element come last: only their pairs can
+        # repeat, so only they need de-duplicating (`engines.blocking_sqls`).
+        block_on("known_as", arrays_to_explode=["known_as"]),
         *shared,
     ]
 

@@ -110,7 +110,9 @@ def resolve(
         )
     if since is not None and since.model is not None:
         previous = since.assignment
-        person = _incremental_person_groups(mentions, links, groups, on_rows, since, since.model)
+        person = _incremental_person_groups(
+            mentions, links, groups, on_rows, since, since.model, options
+        )
     else:
         person = _person_groups(mentions, links, groups, options, on_rows, model)
     groups += person.groups
@@ -139,6 +141,16 @@ def person_features(mentions: pa.Table) -> pa.Table:
     return features.person_features(features.person_rows(mentions))
 
 
+def _registered(
+    mentions: pa.Table, table: pa.Table, options: persons.PersonModelOptions
+) -> pa.Table:
+    """The features with each mention's agency as its deduplicated register, when agencies are."""
+    if not options.deduplicated_agencies:
+        return table
+    agency = mentions.column("agency").take(table.column("unique_id"))
+    return table.append_column(consistency.SOURCE, agency)
+
+
 @dataclass(frozen=True, slots=True)
 class _People:
     groups: list[identifiers.Group]
@@ -156,7 +168,7 @@ def _person_groups(
     kept: incremental.PersonModel | None = None,
 ) -> _People:
     with engines.step("person features"):
-        table = person_features(mentions)
+        table = _registered(mentions, person_features(mentions), options)
     ids = table.column("unique_id").to_pylist()
     model = None
     trained = None if kept is None else kept.settings
@@ -244,6 +256,7 @@ def _incremental_person_groups(
     judged: judgements.RowConstraints,
     since: incremental.Previous,
     model: incremental.PersonModel,
+    options: persons.PersonModelOptions,
 ) -> _People:
     """People linked by the kept model, scoring and clustering only what the new mentions touch.
 
@@ -253,7 +266,7 @@ def _incremental_person_groups(
     analyst's judgement names are clustered again with the new mentions;
     every other person stays as they were.
     """
-    table = person_features(mentions)
+    table = _registered(mentions, person_features(mentions), options)
     ids = table.column("unique_id").to_pylist()
     record_ids = mentions.column("record_id").to_pylist()
     refs = mentions.column("ref").to_pylist()

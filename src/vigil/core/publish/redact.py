@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate, groupby
 
+from vigil.core import collector
 from vigil.core.publish.known import KnownEntity, KnownMatcher, fold
 from vigil.core.publish.ner import NerModel, load_ner
 from vigil.core.publish.pseudonyms import KeyEntry, Pseudonyms
@@ -67,7 +66,7 @@ class Redactor:
         Returns:
             Disjoint spans, each labelled by kind and, when known, entity.
         """
-        with _no_collection():
+        with collector.paused():
             found = self.matcher.find(text, folded)
             found.extend(self._extend_names(text, found))
             for span in recognise(text):
@@ -91,7 +90,7 @@ class Redactor:
         Returns:
             For each text, its spans in its own offsets.
         """
-        with _no_collection():
+        with collector.paused():
             return self._spans_many(texts)
 
     def _spans_many(self, texts: list[str]) -> list[list[Span]]:
@@ -185,20 +184,3 @@ def _with_towns(text: str, spans: list[Span]) -> list[Span]:
             continue
         joined.append(span)
     return joined
-
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """Pauses the cyclic garbage collector while spans are found.
-
-    Spans are tuples of strings and numbers, which form no cycles; left on, the
-    collector would walk the automaton's hundreds of thousands of patterns
-    again and again as the spans are made, for nothing.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

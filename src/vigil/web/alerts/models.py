@@ -57,6 +57,14 @@ class Alert(models.Model):
     escalation_resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Keys the alert had before re-links re-keyed it (its subjects' ids retired by a
+    # merge or a split; see `vigil.core.detect.lineage`), oldest first.
+    former_keys = models.JSONField(default=list)
+    # Set while its rule no longer fires on it after a re-link (the evidence split
+    # apart, say): kept for a person to close with a reason, never deleted; cleared
+    # when the rule fires on it again.
+    unsupported_at = models.DateTimeField(null=True)
+    unsupported_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ("-priority", "key")

@@ -11,7 +11,7 @@ Every transition is audited, naming the alert, its subjects and its records.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +38,7 @@ from vigil.core.detect import (
 )
 from vigil.core.detect.harm import HarmIndex, harm_in_force
 from vigil.core.detect.inputs import MentionKey
+from vigil.core.detect.lineage import Lineage, successors
 from vigil.core.detect.replay import ReplayData, ReplayResult, replay, replay_steps
 from vigil.web.alerts import models
 from vigil.web.audit.services import audit_record, web_actor
@@ -89,7 +90,12 @@ def alerts_detect(*, as_of: datetime | None = None) -> DetectRun:
     data = _detect_input(snapshot.mentions, snapshot.links, records, actions, entity_of)
     found = detect(data, as_of=moment, harm_index=harm_now())
     created, updated = _write_alerts(
-        found, {}, default_raised_at=moment, what=f"detect as of {moment.date().isoformat()}"
+        found,
+        {},
+        default_raised_at=moment,
+        what=f"detect as of {moment.date().isoformat()}",
+        lineage=alert_lineage(set(entity_of.values())),
+        entity_of=entity_of,
     )
     # The communities pages read these. Outside the alerts' transaction on purpose: that one
     # holds the audit append lock, which Leiden must not keep from every page view.
@@ -115,7 +121,7 @@ class ReplayRun:
 
 
 def alerts_replay(
-    *, start: date, end: date, every: str = "month", relink_every: int = 12
+    *, start: date, end: date, every: str = "month", relink_every: int = 24
 ) -> ReplayRun:
     """Replays linkage and detection over the store, step by step, and writes the alerts.
 
@@ -144,24 +150,29 @@ def alerts_replay(
     )
     corrected = record_models.Record.objects.filter(version_count__gt=1).count()
     read_seconds = time.monotonic() - started
+    stored = previous_assignment()
     # Linked by vigil's resolver, its person model kept between full links.
     result = replay(
         data,
         steps,
         detect=Detector(harm_index=harm),  # carries its evidence from step to step
-        previous=previous_assignment(),
+        previous=stored,
         relink_every=relink_every,
     )
+    # Ids the replay's own linkage retired from the stored one carry stored alerts on too.
+    retired = successors(stored, result.entity_of)
     created, updated = _write_alerts(
         result.alerts,
         result.raised_at,
         default_raised_at=steps[-1],
         what=f"replay {start.isoformat()} to {end.isoformat()} every {every}",
+        lineage=alert_lineage(
+            set(result.entity_of.values()), {old: new for old, (new, _) in retired.items()}
+        ),
+        entity_of=result.entity_of,
     )
     # The communities pages show the graph as linked now, as they did before replay.
-    linked = _detect_input(
-        snapshot.mentions, snapshot.links, records, actions, previous_assignment()
-    )
+    linked = _detect_input(snapshot.mentions, snapshot.links, records, actions, stored)
     communities_store(linked, as_of=steps[-1])
     return ReplayRun(
         steps=len(steps),
@@ -275,21 +286,35 @@ def _write_alerts(
     *,
     default_raised_at: datetime,
     what: str,
+    lineage: Lineage | None = None,
+    entity_of: Mapping[MentionKey, str] | None = None,
 ) -> tuple[int, int]:
     """Writes new alerts and updates known ones (by key), audited; returns (created, updated).
 
     A new alert is logged as raised, naming it, its subjects and its records; a
     closed or actioned alert whose rule fires on new records is reopened and
     logged with why; the run's entry names the alerts it updated.
+
+    With `lineage`, an alert whose subjects' ids a re-link retired is found by
+    its subjects' successors: the finding updates it (its id, status, owner and
+    history kept), and the re-keying is logged with both keys. Of two alerts that
+    a merge makes one, the one raised first continues; the other is marked
+    unsupported, naming it. An alert not yet done with whose rule no longer fires
+    (raised by `default_raised_at`) is marked unsupported, saying whether the
+    linkage of its evidence changed (`entity_of`, the linkage detection used), and
+    left for a person to close with a reason; it is never deleted, and the mark
+    is cleared if the rule fires on it again.
     """
     created = updated = 0
     now = timezone.now()
     actor = Actor.system("detect")
     touched: list[str] = []
+    lineage = lineage or Lineage({})
     with transaction.atomic():
-        existing = {
-            a.key: a for a in models.Alert.objects.filter(key__in=[f.finding.key for f in found])
-        }
+        by_key = {f.finding.key: f for f in found}
+        existing = {a.key: a for a in models.Alert.objects.filter(key__in=list(by_key))}
+        continued, unfound = _continued(by_key, existing, lineage, default_raised_at)
+        existing.update(continued)
         for alert in found:
             f = alert.finding
             fields: dict[str, Any] = {
@@ -321,6 +346,12 @@ def _write_alerts(
                 continue
             if f.key in raised_at and first < row.raised_at:
                 fields["raised_at"] = first
+            former = (row.key, list(row.subject_ids or []))
+            if row.key != f.key:
+                fields.update(key=f.key, former_keys=[*(row.former_keys or []), row.key])
+            supported_again = row.unsupported_at is not None
+            if supported_again:
+                fields.update(unsupported_at=None, unsupported_reason="")
             why = lifecycle.reopen_reason(
                 status=row.status, known_records=row.record_ids, found_records=f.record_ids
             )
@@ -337,6 +368,25 @@ def _write_alerts(
             row.save(update_fields=list(fields))
             updated += 1
             touched.append(row.alert_id)
+            if "key" in fields:
+                audit_record(
+                    actor=actor,
+                    category=Category.ALTERATION,
+                    event=Event.ALERT_TRANSITION,
+                    objects=[
+                        *_alert_objects(row),
+                        *_refs(former[1], ObjectKind.ENTITY, AUDIT_REFS),
+                    ],
+                    reason=f"re-keyed {former[0]} -> {row.key}: subjects re-linked"[:200],
+                )
+            if supported_again:
+                audit_record(
+                    actor=actor,
+                    category=Category.ALTERATION,
+                    event=Event.ALERT_TRANSITION,
+                    objects=_alert_objects(row),
+                    reason=f"supported again: {f.rule} fires on it ({what})"[:200],
+                )
             if why is not None:
                 audit_record(
                     actor=actor,
@@ -345,16 +395,129 @@ def _write_alerts(
                     objects=_alert_objects(row),
                     reason=f"{before} -> {row.status}: {why}"[:200],
                 )
+        unsupported = _mark_unsupported(unfound, existing, lineage, entity_of, now, actor, what)
         shown = touched[:AUDIT_REFS]
         named = f" (first {len(shown)} named)" if len(touched) > len(shown) else ""
+        marked = f", {unsupported} no longer supported" if unsupported else ""
         audit_record(
             actor=actor,
             category=Category.ALTERATION,
             event=Event.ALERT_TRANSITION,
             objects=[ObjectRef(ObjectKind.ALERT, alert_id) for alert_id in shown],
-            reason=f"{what}: {created} alerts raised, {updated} updated{named}"[:200],
+            reason=f"{what}: {created} alerts raised, {updated} updated{marked}{named}"[:200],
         )
     return created, updated
+
+
+def _continued(
+    by_key: Mapping[str, Alert],
+    existing: Mapping[str, models.Alert],
+    lineage: Lineage,
+    as_of: datetime,
+) -> tuple[dict[str, models.Alert], list[tuple[int, str]]]:
+    """Stored alerts that findings continue under a new key, and those no finding continues.
+
+    Returns:
+        (new key -> the stored alert it continues: of several, the one raised first),
+        and (pk, key now) of each stored alert not yet done with, raised by
+        `as_of`, that no finding continues.
+    """
+    candidates: dict[str, list[tuple[datetime, int]]] = {}
+    unfound: list[tuple[int, str]] = []
+    held = models.Alert.objects.exclude(key__in=list(existing)).values_list(
+        "pk", "key", "rule", "subject_ids", "status", "raised_at"
+    )
+    for pk, key, rule, subjects, status, raised in held.iterator(chunk_size=5_000):
+        now_key = lineage.key(rule, subjects or ())
+        if now_key != key and now_key in by_key and now_key not in existing:
+            candidates.setdefault(now_key, []).append((raised, pk))
+        elif status not in lifecycle.DONE and raised <= as_of:
+            unfound.append((pk, now_key))
+    chosen = {now_key: min(rows)[1] for now_key, rows in candidates.items()}
+    for now_key, rows in candidates.items():
+        unfound += [(pk, now_key) for _, pk in rows if pk != chosen[now_key]]
+    rows_of = models.Alert.objects.select_for_update().in_bulk(list(chosen.values()))
+    return {now_key: rows_of[pk] for now_key, pk in chosen.items()}, unfound
+
+
+def _mark_unsupported(
+    unfound: list[tuple[int, str]],
+    written: Mapping[str, models.Alert],
+    lineage: Lineage,
+    entity_of: Mapping[MentionKey, str] | None,
+    now: datetime,
+    actor: Actor,
+    what: str,
+) -> int:
+    """Marks alerts no finding continues as no longer supported, audited; returns how many.
+
+    Status, owner and history stay: a person closes it with a reason (no further
+    action, approved by a second person) or the rule fires on it again.
+    """
+    marked = 0
+    rows = models.Alert.objects.select_for_update().in_bulk([pk for pk, _ in unfound])
+    for pk, now_key in unfound:
+        row = rows[pk]
+        if row.status in lifecycle.DONE or row.unsupported_at is not None:
+            continue
+        if now_key in written and written[now_key].pk != row.pk:
+            reason = (
+                f"its subjects were merged by a re-link with those of {written[now_key].alert_id},"
+                " which carries the evidence on"
+            )
+        elif _relinked(row, lineage, entity_of):
+            reason = (
+                "no longer supported by the linkage: the rule does not fire on its subjects"
+                " as re-linked"
+            )
+        else:
+            reason = (
+                "no longer found by detection, its evidence linked as before"
+                " (an action recorded, or the rule's settings changed)"
+            )
+        row.unsupported_at = now
+        row.unsupported_reason = reason
+        row.save(update_fields=["unsupported_at", "unsupported_reason"])
+        marked += 1
+        audit_record(
+            actor=actor,
+            category=Category.ALTERATION,
+            event=Event.ALERT_TRANSITION,
+            objects=_alert_objects(row),
+            reason=f"marked unsupported ({what}): {reason}"[:200],
+        )
+    return marked
+
+
+def _relinked(
+    alert: models.Alert, lineage: Lineage, entity_of: Mapping[MentionKey, str] | None
+) -> bool:
+    """Whether a re-link moved the alert's subjects or its evidence to other entities."""
+    subjects = list(alert.subject_ids or [])
+    if lineage.subjects(subjects) != tuple(sorted(set(subjects))):
+        return True
+    if entity_of is None:
+        return False
+    named = set(lineage.subjects(alert.entity_ids or []))
+    for mention in alert.mentions or []:
+        now = entity_of.get((mention["record_id"], mention["ref"]))
+        if now is not None and now not in named:
+            return True
+    return False
+
+
+def alert_lineage(current: Collection[str], extra: Mapping[str, str] | None = None) -> Lineage:
+    """Every entity id link runs retired, with its successor, followed to an id in `current`.
+
+    Args:
+        current: The entity ids of the linkage detection used.
+        extra: More retirements, later than every link run's (a replay's own linkage).
+    """
+    from vigil.web.entities.models import EntityLineage
+
+    moves = dict(EntityLineage.objects.order_by("pk").values_list("old_id", "new_id"))
+    moves.update(extra or {})
+    return Lineage(moves, current)
 
 
 def _role(user: AbstractBaseUser) -> str:
@@ -451,12 +614,29 @@ def alert_nfa_propose(*, alert: models.Alert, by: AbstractBaseUser, rationale: s
 
 
 def subject_dismissals(subject_ids: Iterable[str]) -> dict[str, int]:
-    """How many approved no-further-action decisions each subject has had."""
+    """How many approved no-further-action decisions each subject has had.
+
+    A dismissal under an id a re-link retired counts for the entity that took
+    its mentions (the lineage, followed back), so re-linking cannot reset the count.
+    """
+    from vigil.web.entities.models import EntityLineage
+
+    owner = {s: s for s in subject_ids}
+    frontier = set(owner)
+    while frontier:
+        moves = EntityLineage.objects.filter(new_id__in=sorted(frontier)).values_list(
+            "old_id", "new_id"
+        )
+        frontier = set()
+        for old, new in moves:
+            if old not in owner:
+                owner[old] = owner[new]
+                frontier.add(old)
     counts: dict[str, int] = {}
-    for entity_id in models.SubjectDismissal.objects.filter(
-        entity_id__in=list(subject_ids)
-    ).values_list("entity_id", flat=True):
-        counts[entity_id] = counts.get(entity_id, 0) + 1
+    for entity_id in models.SubjectDismissal.objects.filter(entity_id__in=list(owner)).values_list(
+        "entity_id", flat=True
+    ):
+        counts[owner[entity_id]] = counts.get(owner[entity_id], 0) + 1
     return counts
 
 

@@ -82,3 +82,19 @@ class Judgement(models.Model):
     by = models.CharField(max_length=200)
     rationale = models.TextField(blank=True)
     made_at = models.DateTimeField()
+
+
+class EntityLineage(models.Model):
+    """An entity id a link run retired, and the entity that took most of its mentions.
+
+    A re-link that merges two people keeps one id; one that splits a person may
+    leave the old id to neither part. Alerts keyed by the retired id follow
+    these rows to the entity that now holds what it held
+    (`vigil.core.detect.lineage`). Never deleted: a chain of re-links is
+    followed row by row, the latest run's word on an id winning.
+    """
+
+    old_id = models.CharField(max_length=64, db_index=True)
+    new_id = models.CharField(max_length=64, db_index=True)
+    mentions = models.PositiveIntegerField()  # how many of its mentions the successor took
+    link_run = models.ForeignKey(LinkRun, on_delete=models.PROTECT, related_name="+")

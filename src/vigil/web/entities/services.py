@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+import pyarrow as pa
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from vigil.core.audit import Actor, AuditEntryError, Category, Event, ObjectKind, ObjectRef
+from vigil.core.detect.lineage import successors
 from vigil.core.linkage import PersonModelOptions, resolve
 from vigil.core.linkage.incremental import PersonModel, Previous
 from vigil.core.linkage.judgements import NOT_SAME, SAME, Conflict
@@ -55,10 +57,11 @@ def entities_link(
         started_at=timezone.now(), as_of=as_of, incremental=since is not None
     )
     snapshot = snapshot_tables(as_of=as_of)
+    before = since.assignment if since else selectors.previous_assignment()
     resolution = resolve(
         snapshot.mentions,
         snapshot.links,
-        previous=since.assignment if since else selectors.previous_assignment(),
+        previous=before,
         options=options,
         judged=selectors.judgements_in_force(),
         since=since,
@@ -108,17 +111,47 @@ def entities_link(
                     for m in batch
                 ]
             )
+        retired = _lineage_write(before, resolution.memberships, run)
         run.finished_at = timezone.now()
         run.person_method = resolution.person_method
         run.counts = {
             "mentions": resolution.memberships.num_rows,
             "entities": resolution.entities.num_rows,
             **resolution.work,
+            "retired_ids": retired,
             "conflicts": [c.describe() for c in resolution.conflicts],
         }
         run.person_model = resolution.model.to_json() if resolution.model else None
         run.save()
     return run
+
+
+def _lineage_write(
+    before: Mapping[tuple[str, str], str], memberships: pa.Table, run: models.LinkRun
+) -> int:
+    """Records each entity id this run retired with its successor; returns how many.
+
+    Alerts on a retired id continue under the successor (see `vigil.core.detect.lineage`).
+    """
+    after = dict(
+        zip(
+            zip(
+                memberships.column("record_id").to_pylist(),
+                memberships.column("ref").to_pylist(),
+                strict=True,
+            ),
+            memberships.column("entity_id").to_pylist(),
+            strict=True,
+        )
+    )
+    moves = successors(before, after)
+    rows = [
+        models.EntityLineage(old_id=old, new_id=new, mentions=count, link_run=run)
+        for old, (new, count) in sorted(moves.items())
+    ]
+    for start in range(0, len(rows), WRITE_BATCH):
+        models.EntityLineage.objects.bulk_create(rows[start : start + WRITE_BATCH])
+    return len(rows)
 
 
 def _reusable(

@@ -13,9 +13,9 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 
 from vigil.web.entities import models
 from vigil.web.kept import kept
@@ -65,6 +65,19 @@ class Attribute:
     name: str
     value: str
     sources: list[tuple[int, str]]  # (record pk, source id)
+
+    @property
+    def sources_shown(self) -> list[tuple[int, str]]:
+        """The first records named beside the value: a school's name may come from
+        hundreds, which the timeline lists."""
+        return self.sources[:SOURCES_SHOWN]
+
+    @property
+    def sources_more(self) -> int:
+        return max(len(self.sources) - SOURCES_SHOWN, 0)
+
+
+SOURCES_SHOWN = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +139,25 @@ PROFILE_ATTRIBUTES = (
 )
 
 
-def mention_label(mention: records.Mention) -> str:
+class LabelFields(NamedTuple):
+    """What `mention_label` reads of a mention, read as a plain row where thousands are named."""
+
+    type: str
+    ref: str
+    vrm: str | None
+    colour: str | None
+    make: str | None
+    model: str | None
+    name: str | None
+    phone: str | None
+    number: str | None
+    email: str | None
+    address: str | None
+    postcode: str | None
+    description: str | None
+
+
+def mention_label(mention: records.Mention | LabelFields) -> str:
     """A mention in a few words: its name, plate, phone or address."""
     if mention.type == "vehicle" and mention.vrm:
         extra = " ".join(v for v in (mention.colour, mention.make, mention.model) if v)
@@ -137,6 +168,19 @@ def mention_label(mention: records.Mention) -> str:
     if mention.address or mention.postcode:
         return ", ".join(v for v in (mention.address, mention.postcode) if v)
     return mention.description or f"{mention.type} {mention.ref}"
+
+
+_NOT_SHOWN = (
+    "extra",
+    "identifiers",
+    "ethnicity",
+    "nationality",
+    "religion",
+    "record_version__text",
+    "record_version__extra",
+    "record_version__shared_with",
+    "record_version__attendees",
+)
 
 
 def _visible_mentions(user: Any, keys: list[tuple[str, str]]) -> tuple[list[ProfileMention], int]:
@@ -157,6 +201,8 @@ def _visible_mentions(user: Any, keys: list[tuple[str, str]]) -> tuple[list[Prof
     found = (
         records.Mention.objects.filter(record_version_id__in={v for v, _ in wanted})
         .select_related("record_version")
+        # Never shown on a profile: left in the database (a big entity has hundreds).
+        .defer(*_NOT_SHOWN)
         .order_by("record_version__recorded_at", "ref")
     )
     source_of = {row["current_version_id"]: row for row in by_source.values()}
@@ -200,7 +246,7 @@ def _attributes(mentions: list[ProfileMention]) -> list[Attribute]:
 
 
 def _timeline(entity_id: str, mentions: list[ProfileMention]) -> list[TimelineEntry]:
-    from vigil.web.alerts.models import Alert
+    from vigil.web.alerts.models import Alert, AlertRecord
 
     keys = {(pm.record_source_id, pm.ref) for pm in mentions}
     sources = {sid for sid, _ in keys}
@@ -225,27 +271,33 @@ def _timeline(entity_id: str, mentions: list[ProfileMention]) -> list[TimelineEn
                 url_arg=pm.record_pk,
             )
         )
-    actions = (
-        records.ActionVersion.objects.filter(
-            pk__in=records.Action.objects.values("current_version"),
-            subjects__record_source_id__in=sources,
-        )
-        .prefetch_related("subjects")
-        .distinct()
-    )
-    for action in actions:
-        if not any((s.record_source_id, s.ref) in keys for s in action.subjects.all()):
-            continue
-        by = action.by or action.agency
-        if action.approved_by:
-            by += f", approved by {action.approved_by}"
+    # Actions about one of the entity's mentions: their subject rows first, then the
+    # current versions among them, as plain rows.
+    about: set[int] = set()
+    for version, sid, ref in records.ActionSubject.objects.filter(
+        record_source_id__in=sorted(sources)
+    ).values_list("action_version_id", "record_source_id", "ref"):
+        if (sid, ref) in keys:
+            about.add(version)
+    wanted, step = sorted(about), in_clause_limit()
+    actions = [
+        row
+        for start in range(0, len(wanted), step)
+        for row in records.ActionVersion.objects.filter(
+            pk__in=wanted[start : start + step], action__current_version=F("pk")
+        ).values_list("taken_at", "kind", "agency", "by", "approved_by", "rationale")
+    ]
+    for taken_at, kind, agency, by_whom, approved_by, rationale in actions:
+        by = by_whom or agency
+        if approved_by:
+            by += f", approved by {approved_by}"
         entries.append(
             TimelineEntry(
-                at=action.taken_at,
+                at=taken_at,
                 kind="action",
-                title=f"Action: {action.kind.replace('_', ' ')}",
-                byline=f"{action.agency}, {by}",
-                description=action.rationale or "",
+                title=f"Action: {kind.replace('_', ' ')}",
+                byline=f"{agency}, {by}",
+                description=rationale or "",
             )
         )
     judgements = models.Judgement.objects.filter(
@@ -270,27 +322,31 @@ def _timeline(entity_id: str, mentions: list[ProfileMention]) -> list[TimelineEn
     # Alerts citing the records shown, found through their evidence rows (not by
     # reading every alert), then kept when they name this entity.
     record_pks = sorted({pm.record_pk for pm in mentions})
-    step = in_clause_limit()
-    citing: dict[int, Alert] = {}
+    citing: set[int] = set()
     for start in range(0, len(record_pks), step):
-        for alert in Alert.objects.filter(
-            evidence_records__record_id__in=record_pks[start : start + step]
-        ).distinct():
-            citing[alert.pk] = alert
-    for alert in citing.values():
-        if entity_id not in alert.entity_ids:
-            continue
-        entries.append(
-            TimelineEntry(
-                at=alert.raised_at,
-                kind="alert",
-                title=f"Alert raised: {alert.rule.replace('_', ' ')}",
-                byline=f"Vigil, priority {alert.priority:g}",
-                description=f"Now {alert.get_status_display().lower()}",
-                url_name="alerts:detail",
-                url_arg=alert.alert_id,
+        citing.update(
+            AlertRecord.objects.filter(record_id__in=record_pks[start : start + step]).values_list(
+                "alert_id", flat=True
             )
         )
+    found = sorted(citing)
+    for start in range(0, len(found), step):
+        for alert in Alert.objects.filter(pk__in=found[start : start + step]).only(
+            "alert_id", "rule", "raised_at", "priority", "status", "entity_ids"
+        ):
+            if entity_id not in alert.entity_ids:
+                continue
+            entries.append(
+                TimelineEntry(
+                    at=alert.raised_at,
+                    kind="alert",
+                    title=f"Alert raised: {alert.rule.replace('_', ' ')}",
+                    byline=f"Vigil, priority {alert.priority:g}",
+                    description=f"Now {alert.get_status_display().lower()}",
+                    url_name="alerts:detail",
+                    url_arg=alert.alert_id,
+                )
+            )
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
@@ -319,22 +375,24 @@ def _neighbourhood(entity: models.Entity, mentions: list[ProfileMention]) -> _Ne
     # Name each neighbour by its mention in a record the user may read, never by
     # a display name that may come from a record they may not.
     labels: dict[str, str] = {}
-    versions = {pm.mention.record_version_id for pm in mentions}
-    for m in records.Mention.objects.filter(record_version_id__in=versions).select_related(
-        "record_version__record"
-    ):
-        named = entity_of.get((m.record_version.record.source_id, m.ref))
+    # The versions shown are the records' current ones: their source ids are known.
+    source_of = {pm.mention.record_version_id: pm.record_source_id for pm in mentions}
+    named_rows = records.Mention.objects.filter(
+        record_version_id__in=sorted(source_of)
+    ).values_list("record_version_id", *LabelFields._fields)
+    for version, *fields in named_rows.order_by("record_version_id", "ref"):
+        named = entity_of.get((source_of[version], fields[1]))
         if named is not None and named not in labels:
-            labels[named] = mention_label(m)
+            labels[named] = mention_label(LabelFields(*fields))
     link_types: dict[str, set[str]] = {}
-    for link in records.Link.objects.filter(record_version_id__in=versions).select_related(
-        "record_version__record"
-    ):
-        sid = link.record_version.record.source_id
-        for mine, theirs in ((link.from_ref, link.to_ref), (link.to_ref, link.from_ref)):
+    for version, start, end, kind in records.Link.objects.filter(
+        record_version_id__in=sorted(source_of)
+    ).values_list("record_version_id", "from_ref", "to_ref", "type"):
+        sid = source_of[version]
+        for mine, theirs in ((start, end), (end, start)):
             other = entity_of.get((sid, theirs))
             if (sid, mine) in own and other is not None:
-                link_types.setdefault(other, set()).add(link.type.replace("_", " "))
+                link_types.setdefault(other, set()).add(kind.replace("_", " "))
     linked = [
         LinkedEntity(
             entity_id=eid,

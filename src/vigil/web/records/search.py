@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, IntEnum
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.db.models import F, Q
 
@@ -258,10 +258,26 @@ def _candidates(keys: tuple[Q, ...], only: Q, user: User, agency: str | None) ->
     """
     if not keys:
         return []
-    met = [
-        set(SearchKey.objects.filter(each).values_list("mention_id", flat=True)) for each in keys
-    ]
-    mention_ids = sorted(set.intersection(*met))
+    parts = [_alternatives(each) for each in keys]
+    if all(len(alternatives) == 1 for alternatives in parts):
+        # A common name's keys meet tens of thousands of mentions: the database
+        # keeps those that meet every filter, rather than sending them all here.
+        first, *others = (
+            SearchKey.objects.filter(each).values_list("mention_id", flat=True) for each in keys
+        )
+        mention_ids = sorted(set(first.intersection(*others) if others else first))
+    else:
+        met = [
+            {
+                mention
+                for alternative in alternatives
+                for mention in SearchKey.objects.filter(alternative).values_list(
+                    "mention_id", flat=True
+                )
+            }
+            for alternatives in parts
+        ]
+        mention_ids = sorted(set.intersection(*met))
     current = Mention.objects.filter(
         only,
         readable_q(user, "record_version__record__"),
@@ -279,6 +295,17 @@ def _candidates(keys: tuple[Q, ...], only: Q, user: User, agency: str | None) ->
         )
     found.sort(key=lambda row: (-row[0].timestamp(), row[1]))
     return [pk for _, pk in found]
+
+
+def _alternatives(keys: Q) -> list[Q]:
+    """The parts of an OR of key filters, each to be read on its own.
+
+    PostgreSQL answers an OR of index ranges by visiting every row they find
+    (a bitmap scan), where each range alone is read from the covering index.
+    """
+    if keys.connector == Q.OR and not keys.negated and all(isinstance(c, Q) for c in keys.children):
+        return [part for child in keys.children for part in _alternatives(cast(Q, child))]
+    return [keys]
 
 
 def _hit(mention: Candidate, field: str, level: IntEnum) -> MentionHit:
