@@ -274,6 +274,17 @@ def _alert_objects(alert: models.Alert) -> list[ObjectRef]:
     ]
 
 
+def _audit_alert(alert: models.Alert, actor: Actor, reason: str) -> None:
+    """Logs a change to one alert, naming it, its subjects and its records."""
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        event=Event.ALERT_TRANSITION,
+        objects=_alert_objects(alert),
+        reason=reason[:200],
+    )
+
+
 def _more(alert: models.Alert) -> str:
     """', N records (first 200 named)' when the entry could not name them all."""
     records = len(alert.record_ids or [])
@@ -336,13 +347,7 @@ def _write_alerts(
                     key=f.key, alert_id=f.alert_id, raised_at=first, **fields
                 )
                 created += 1
-                audit_record(
-                    actor=actor,
-                    category=Category.ALTERATION,
-                    event=Event.ALERT_TRANSITION,
-                    objects=_alert_objects(row),
-                    reason=f"-> open: raised by {f.rule} ({what}){_more(row)}"[:200],
-                )
+                _audit_alert(row, actor, f"-> open: raised by {f.rule} ({what}){_more(row)}")
                 continue
             if f.key in raised_at and first < row.raised_at:
                 fields["raised_at"] = first
@@ -380,21 +385,9 @@ def _write_alerts(
                     reason=f"re-keyed {former[0]} -> {row.key}: subjects re-linked"[:200],
                 )
             if supported_again:
-                audit_record(
-                    actor=actor,
-                    category=Category.ALTERATION,
-                    event=Event.ALERT_TRANSITION,
-                    objects=_alert_objects(row),
-                    reason=f"supported again: {f.rule} fires on it ({what})"[:200],
-                )
+                _audit_alert(row, actor, f"supported again: {f.rule} fires on it ({what})")
             if why is not None:
-                audit_record(
-                    actor=actor,
-                    category=Category.ALTERATION,
-                    event=Event.ALERT_TRANSITION,
-                    objects=_alert_objects(row),
-                    reason=f"{before} -> {row.status}: {why}"[:200],
-                )
+                _audit_alert(row, actor, f"{before} -> {row.status}: {why}")
         unsupported = _mark_unsupported(unfound, existing, lineage, entity_of, now, actor, what)
         shown = touched[:AUDIT_REFS]
         named = f" (first {len(shown)} named)" if len(touched) > len(shown) else ""
@@ -479,13 +472,7 @@ def _mark_unsupported(
         row.unsupported_reason = reason
         row.save(update_fields=["unsupported_at", "unsupported_reason"])
         marked += 1
-        audit_record(
-            actor=actor,
-            category=Category.ALTERATION,
-            event=Event.ALERT_TRANSITION,
-            objects=_alert_objects(row),
-            reason=f"marked unsupported ({what}): {reason}"[:200],
-        )
+        _audit_alert(row, actor, f"marked unsupported ({what}): {reason}")
     return marked
 
 
@@ -733,13 +720,7 @@ def _escalate(alert: models.Alert, *, to: str, why: str, actor: Actor, now: date
             "escalation_resolved_by",
         ]
     )
-    audit_record(
-        actor=actor,
-        category=Category.ALTERATION,
-        event=Event.ALERT_TRANSITION,
-        objects=_alert_objects(alert),
-        reason=f"escalated to {to}: {why}"[:200],
-    )
+    _audit_alert(alert, actor, f"escalated to {to}: {why}")
 
 
 @dataclass(frozen=True, slots=True)
