@@ -66,6 +66,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -241,32 +242,15 @@ def run(
         result, wall, cpu = _child([sys.executable, "-c", script], dict(os.environ))
     truth = read_truth(town / "truth.json")
     high = load_config().priority.high
-    scores = score_alerts(
-        result.alerts, truth, result.entity_of, high=high, raised_at=result.raised_at
-    )
-    ever = score_alerts(
-        result.alerts,
-        truth,
-        result.entity_of,
-        high=high,
-        raised_at=result.raised_at,
-        ever_raised=result.subject_mentions,
-    )
-    soonest = score_alerts(
-        result.alerts,
-        truth,
-        result.entity_of,
-        high=high,
-        raised_at=result.soonest_raised(),
-        ever_raised=result.subject_mentions,
-    )
+    # Every score reads the same alerts, truth and linkage; they differ in when an
+    # alert counts as raised and from which concern the lead is measured.
+    score = partial(score_alerts, result.alerts, truth, result.entity_of, high=high)
+    scores = score(raised_at=result.raised_at)
+    ever = score(raised_at=result.raised_at, ever_raised=result.subject_mentions)
+    soonest = score(raised_at=result.soonest_raised(), ever_raised=result.subject_mentions)
     with (town / "bundle" / "records.jsonl").open(encoding="utf-8") as lines:
         about_the_men = second_concern_about_the_men(truth, (json.loads(line) for line in lines))
-    by_the_men = score_alerts(
-        result.alerts,
-        truth,
-        result.entity_of,
-        high=high,
+    by_the_men = score(
         raised_at=result.raised_at,
         ever_raised=result.subject_mentions,
         second_concern=about_the_men,
